@@ -1,0 +1,30 @@
+//! Vulnerability intelligence: feed parsers, downloaders and the local intel database.
+//!
+//! Feeds (OSV, CISA KEV, FIRST EPSS, …) are parsed into [`Advisory`], [`KevEntry`] and
+//! [`EpssScore`] values and stored in a SQLite file. Matching code reads them through the
+//! [`Intel`] trait, which the database and the in-memory [`MemoryIntel`] both implement.
+
+#![warn(missing_docs)]
+
+mod advisory;
+mod error;
+mod memory;
+
+pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};
+pub use error::IntelError;
+pub use memory::MemoryIntel;
+
+/// Read access to vulnerability intelligence, as the matcher needs it.
+pub trait Intel {
+    /// Returns every advisory with an `affected[]` entry for `package` in `ecosystem`,
+    /// keeping only those entries; withdrawn advisories are left out.
+    ///
+    /// `ecosystem` is matched exactly (`Debian:12` does not return `Debian:11` entries).
+    fn advisories_for(&self, ecosystem: &str, package: &str) -> Result<Vec<Advisory>, IntelError>;
+
+    /// Returns the CISA KEV entry for a CVE id, or `None` when it is not listed.
+    fn kev(&self, cve_id: &str) -> Result<Option<KevEntry>, IntelError>;
+
+    /// Returns the EPSS score of a CVE id, or `None` when the snapshot has none.
+    fn epss(&self, cve_id: &str) -> Result<Option<EpssScore>, IntelError>;
+}

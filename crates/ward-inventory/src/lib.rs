@@ -1,0 +1,27 @@
+//! Inventory of one device: the document types and the collectors that fill them.
+//!
+//! An [`Inventory`] is one snapshot of a [`Device`]: its operating system, kernel and the
+//! [`Software`] installed on it, with the [`Diagnostic`]s the collectors raised. It is a plain
+//! serde value with a `schema_version`, written by `ward inventory` and read back by
+//! `ward scan --inventory`; unknown fields are kept in `extra` so an older ward can carry a
+//! newer document without losing data.
+//!
+//! Collectors read files below a root directory (`/` on a live host, a mounted image or a
+//! fixture tree otherwise) and never run package-manager binaries.
+//!
+//! ```no_run
+//! use ward_inventory::{collect, CollectOptions};
+//!
+//! let inventory = collect(&CollectOptions::new("/"));
+//! println!("{} packages", inventory.software.len());
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod collectors;
+mod document;
+
+pub use collectors::{collect, CollectOptions};
+pub use document::{
+    Device, Diagnostic, DiagnosticLevel, Inventory, Kernel, OsRelease, Software, SCHEMA_VERSION,
+};

@@ -1,0 +1,92 @@
+//! The set of version schemes and the parsed value shared by all of them.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{dpkg, VersionError};
+
+/// A version ordering, one per family of package managers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Debian and Ubuntu packages: `dpkg --compare-versions`.
+    Dpkg,
+}
+
+impl Scheme {
+    /// Returns the scheme for an OSV ecosystem string, with or without a release suffix
+    /// (`Debian`, `Debian:12`, `Ubuntu:22.04:LTS`); `None` for an ecosystem ward cannot order.
+    pub fn from_osv_ecosystem(ecosystem: &str) -> Option<Scheme> {
+        let base = ecosystem.split(':').next().unwrap_or(ecosystem);
+        match base {
+            "Debian" | "Ubuntu" => Some(Scheme::Dpkg),
+            _ => None,
+        }
+    }
+
+    /// Returns the scheme's short name, as used by `--scheme` and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Dpkg => "dpkg",
+        }
+    }
+
+    /// Parses `value` into this scheme's typed version.
+    pub fn parse(self, value: &str) -> Result<Version, VersionError> {
+        match self {
+            Scheme::Dpkg => dpkg::Version::from_str(value).map(Version::Dpkg),
+        }
+    }
+
+    /// Parses both values and compares them.
+    pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        let a = self.parse(a)?;
+        let b = self.parse(b)?;
+        Ok(a.cmp_same_scheme(&b))
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scheme {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "dpkg" | "deb" | "debian" => Ok(Scheme::Dpkg),
+            other => Err(format!("unknown version scheme `{other}`")),
+        }
+    }
+}
+
+/// A parsed version of any scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Version {
+    /// A Debian version.
+    Dpkg(dpkg::Version),
+}
+
+impl Version {
+    /// Returns the scheme the value was parsed with.
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Version::Dpkg(_) => Scheme::Dpkg,
+        }
+    }
+
+    /// Compares two versions of the same scheme.
+    ///
+    /// Versions of different schemes have no order; they compare by scheme name so that
+    /// sorting never panics, and callers must not rely on that order.
+    pub fn cmp_same_scheme(&self, other: &Version) -> Ordering {
+        match (self, other) {
+            (Version::Dpkg(a), Version::Dpkg(b)) => a.cmp(b),
+        }
+    }
+}
