@@ -21,7 +21,7 @@
 pub mod collectors;
 mod document;
 
-pub use collectors::{collect, CollectOptions};
+pub use collectors::{collect, CollectOptions, Collection, Collector, Context, FileCollector};
 pub use document::{
     Device, Diagnostic, DiagnosticLevel, Inventory, Kernel, OsRelease, Software, SCHEMA_VERSION,
 };

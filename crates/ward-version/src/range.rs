@@ -58,9 +58,14 @@ pub enum Verdict {
     },
     /// The installed version is outside every range and not listed.
     NotAffected,
-    /// A version could not be parsed or a range could not be evaluated.
+    /// A version could not be parsed, so the outcome is not known.
     Unknown {
         /// What could not be evaluated, naming the value and the scheme.
+        reason: String,
+    },
+    /// The entry has only ranges that cannot be evaluated against a version (`GIT`).
+    NotEvaluated {
+        /// Why, naming the range kind.
         reason: String,
     },
 }
