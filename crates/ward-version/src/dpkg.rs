@@ -1,32 +1,439 @@
 //! Debian package versions (`[epoch:]upstream[-revision]`), ordered as `dpkg` orders them.
+//!
+//! Parsing and ordering follow dpkg 1.21 (`lib/dpkg/parsehelp.c` `parseversion` and
+//! `lib/dpkg/version.c` `verrevcmp`), and the Debian Policy Manual, section 5.6.12
+//! (<https://www.debian.org/doc/debian-policy/ch-controlfields.html#version>).
+//!
+//! Traps:
+//! - The epoch is everything before the *first* `:`, and the revision everything after the
+//!   *last* `-`; so `1:2:3` has upstream `2:3`, and `1.0-a:b` is invalid (its epoch is
+//!   `1.0-a`).
+//! - A missing epoch is `0`, and a missing revision compares equal to `0` (`1.0 == 1.0-0`).
+//! - `~` sorts before everything, even before the end of the string: `1.0~rc1 < 1.0`,
+//!   `1.0~~ < 1.0~`. Letters sort before non-letters: `1.0a < 1.0+`.
+//! - Digit runs compare as numbers of any length (`1.09 == 1.9`), digit by digit, so a long
+//!   run never overflows.
+//! - Equal versions can have different text (`1.0-0`, `0:1.0`, `1.00`), so [`Version`]'s
+//!   equality is the ordering's equality, not the text's.
+//!
+//! Strictness: like `dpkg --compare-versions`, [`Version::from_str`] rejects what dpkg
+//! rejects (empty string, embedded blanks, empty, non-numeric, negative or too big epoch,
+//! nothing after the colon, empty revision) and accepts what dpkg only warns about (upstream
+//! not starting with a digit, characters outside `[A-Za-z0-9.+~:-]`), because dpkg still
+//! orders such strings and real advisories contain them. [`Version::syntax_warning`] returns
+//! dpkg's warning for such a value, for callers that want Debian Policy strictness.
+//! Differences from the command line: `dpkg --compare-versions` treats an empty argument and
+//! `<unknown>` as the lowest version, whereas [`Version::from_str`] rejects an empty string
+//! and parses `<unknown>` like any other string; a NUL byte, which no `dpkg` input can
+//! contain, is rejected.
 
 use std::cmp::Ordering;
+use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
 
+const SCHEME: &str = "dpkg";
+
 /// A parsed Debian version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality and ordering are dpkg's: `1.0`, `0:1.0` and `1.0-0` are equal.
+#[derive(Debug, Clone)]
 pub struct Version {
-    text: String,
+    /// The version as given, without surrounding blanks.
+    text: Box<str>,
+    epoch: u32,
+    has_epoch: bool,
+    /// Byte offset of the upstream version in `text`.
+    upstream_start: usize,
+    /// Byte offset one past the upstream version in `text`.
+    upstream_end: usize,
+    /// Byte offset of the revision in `text`, after its `-`; `None` when there is none.
+    revision_start: Option<usize>,
+}
+
+impl Version {
+    /// Returns the epoch, `0` when the version has none.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// Returns whether the version spells out an epoch (`0:1.0` does, `1.0` does not).
+    pub fn has_epoch(&self) -> bool {
+        self.has_epoch
+    }
+
+    /// Returns the upstream version: the part between the epoch and the revision.
+    pub fn upstream(&self) -> &str {
+        &self.text[self.upstream_start..self.upstream_end]
+    }
+
+    /// Returns the Debian revision, `None` when the version has none.
+    pub fn revision(&self) -> Option<&str> {
+        self.revision_start.map(|start| &self.text[start..])
+    }
+
+    /// Returns the version text as given, without surrounding blanks.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Returns the warning `dpkg` prints for this value, `None` when the value follows
+    /// Debian Policy.
+    ///
+    /// `dpkg --compare-versions` still orders a value with a warning, and so does [`Version`].
+    pub fn syntax_warning(&self) -> Option<&'static str> {
+        let upstream = self.upstream().as_bytes();
+        if !upstream.first().is_some_and(u8::is_ascii_digit) {
+            return Some("version number does not start with digit");
+        }
+
+        let upstream_allowed = |c: &u8| c.is_ascii_alphanumeric() || b".-+~:".contains(c);
+        if !upstream[1..].iter().all(upstream_allowed) {
+            return Some("invalid character in version number");
+        }
+
+        let revision_allowed = |c: &u8| c.is_ascii_alphanumeric() || b".+~".contains(c);
+        let revision = self.revision().unwrap_or("").as_bytes();
+        if !revision.iter().all(revision_allowed) {
+            return Some("invalid character in revision number");
+        }
+        None
+    }
 }
 
 impl FromStr for Version {
     type Err = VersionError;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Err(VersionError::new("dpkg", s, "not implemented yet"))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let invalid = |reason: &str| VersionError::new(SCHEME, value, reason);
+
+        // dpkg trims blanks (space and tab only) and rejects blanks inside the value.
+        let is_blank = |c: char| c == ' ' || c == '\t';
+        let text = value.trim_matches(is_blank);
+        if text.is_empty() {
+            return Err(invalid("version string is empty"));
+        }
+        if text.contains(is_blank) {
+            return Err(invalid("version string has embedded spaces"));
+        }
+        if text.contains('\0') {
+            return Err(invalid("version string contains a NUL byte"));
+        }
+
+        let (epoch, has_epoch, upstream_start) = match text.find(':') {
+            Some(colon) => {
+                let epoch = parse_epoch(&text[..colon]).map_err(invalid)?;
+                if colon + 1 == text.len() {
+                    return Err(invalid("nothing after colon in version number"));
+                }
+                (epoch, true, colon + 1)
+            }
+            None => (0, false, 0),
+        };
+
+        let (upstream_end, revision_start) = match text[upstream_start..].rfind('-') {
+            Some(offset) => {
+                let hyphen = upstream_start + offset;
+                if hyphen + 1 == text.len() {
+                    return Err(invalid("revision number is empty"));
+                }
+                (hyphen, Some(hyphen + 1))
+            }
+            None => (text.len(), None),
+        };
+        if upstream_end == upstream_start {
+            return Err(invalid("version number is empty"));
+        }
+
+        Ok(Version {
+            text: text.into(),
+            epoch,
+            has_epoch,
+            upstream_start,
+            upstream_end,
+            revision_start,
+        })
+    }
+}
+
+/// Parses the text before the first `:` as dpkg does with `strtol`: optional leading white
+/// space and sign, then decimal digits up to `i32::MAX`.
+fn parse_epoch(text: &str) -> Result<u32, &'static str> {
+    // C `isspace` in the "C" locale, which `strtol` skips.
+    let unsigned = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let (negative, digits) = match unsigned.as_bytes().first() {
+        Some(b'-') => (true, &unsigned[1..]),
+        Some(b'+') => (false, &unsigned[1..]),
+        _ => (false, unsigned),
+    };
+    if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
+        return Err("epoch in version is empty");
+    }
+    if !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err("epoch in version is not number");
+    }
+
+    let significant = digits.trim_start_matches('0');
+    let magnitude = match significant.len() {
+        0 => 0,
+        1..=10 => significant.parse::<u64>().unwrap_or(u64::MAX),
+        _ => u64::MAX,
+    };
+    if negative && magnitude > 0 {
+        return Err("epoch in version is negative");
+    }
+    u32::try_from(magnitude)
+        .ok()
+        .filter(|&epoch| epoch <= i32::MAX as u32)
+        .ok_or("epoch in version is too big")
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
     }
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.text.cmp(&other.text)
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| compare_part(self.upstream(), other.upstream()))
+            .then_with(|| {
+                compare_part(
+                    self.revision().unwrap_or(""),
+                    other.revision().unwrap_or(""),
+                )
+            })
     }
 }
 
 impl PartialOrd for Version {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Version {}
+
+/// Returns the weight of a byte outside digit runs, as dpkg's `order()`: `~` first, then the
+/// end of the string, then letters, then everything else.
+fn weight(c: Option<u8>) -> i32 {
+    match c {
+        None => 0,
+        Some(c) if c.is_ascii_digit() => 0,
+        Some(c) if c.is_ascii_alphabetic() => i32::from(c),
+        Some(b'~') => -1,
+        // dpkg adds 256 to a `char`, which is signed on the platforms Debian builds for, so
+        // bytes above 0x7f land between letters and ASCII punctuation.
+        Some(c) if c >= 0x80 => i32::from(c),
+        Some(c) => i32::from(c) + 256,
+    }
+}
+
+/// Compares two upstream versions or two revisions as dpkg's `verrevcmp` does: alternating
+/// non-digit runs (by [`weight`]) and digit runs (numerically), without allocating.
+fn compare_part(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let is_digit = |c: Option<&u8>| c.is_some_and(u8::is_ascii_digit);
+
+    while i < a.len() || j < b.len() {
+        // Non-digit run: both sides advance together until a weight differs.
+        while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit()) {
+            let weight_a = weight(a.get(i).copied());
+            let weight_b = weight(b.get(j).copied());
+            if weight_a != weight_b {
+                return weight_a.cmp(&weight_b);
+            }
+            i += 1;
+            j += 1;
+        }
+
+        // Digit run: skip leading zeros, then the longer run wins, else the first differing
+        // digit decides.
+        while a.get(i) == Some(&b'0') {
+            i += 1;
+        }
+        while b.get(j) == Some(&b'0') {
+            j += 1;
+        }
+        let mut first_difference = Ordering::Equal;
+        while is_digit(a.get(i)) && is_digit(b.get(j)) {
+            if first_difference == Ordering::Equal {
+                first_difference = a[i].cmp(&b[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+        if is_digit(a.get(i)) {
+            return Ordering::Greater;
+        }
+        if is_digit(b.get(j)) {
+            return Ordering::Less;
+        }
+        if first_difference != Ordering::Equal {
+            return first_difference;
+        }
+    }
+    Ordering::Equal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Version {
+        match text.parse() {
+            Ok(version) => version,
+            Err(error) => panic!("`{text}` should parse: {error}"),
+        }
+    }
+
+    #[test]
+    fn dpkg_ordering_table() {
+        use Ordering::{Equal, Greater, Less};
+        let cases = [
+            // Epochs.
+            ("1:1.0", "2.0", Greater),
+            ("0:1.0", "1.0", Equal),
+            ("2:1.0", "10:0.1", Less),
+            ("1:7.4.052", "7.4.052", Greater),
+            // Tilde: before everything, including the end of the string.
+            ("1.0~rc1", "1.0", Less),
+            ("1.0~~", "1.0~", Less),
+            ("1.0~~a", "1.0~", Less),
+            ("1~", "1", Less),
+            ("2.2~rc-4", "2.2-1", Less),
+            // Debian backports and stable updates.
+            ("1.2.3-1~bpo12+1", "1.2.3-1", Less),
+            ("1.2.3-1~bpo11+1", "1.2.3-1~bpo12+1", Less),
+            ("3.0.15-1~deb12u1", "3.0.15-1", Less),
+            ("2.36-9+deb12u1", "2.36-9", Greater),
+            ("2.36-9+deb12u1", "2.36-9+deb12u2", Less),
+            ("2.36-9+deb12u9", "2.36-9+deb12u10", Less),
+            // Ubuntu ESM and security updates.
+            ("1.1.1f-1ubuntu2.16", "1.1.1f-1ubuntu2.16+esm1", Less),
+            ("1.1.1f-1ubuntu2.16~esm1", "1.1.1f-1ubuntu2.16", Less),
+            ("2.7.18-1~20.04.3+esm2", "2.7.18-1~20.04.3+esm1", Greater),
+            ("1.2-3ubuntu0.1", "1.2-3", Greater),
+            ("1.2-3ubuntu0.1", "1.2-3ubuntu1", Less),
+            ("1.2-3ubuntu0.1", "1.2-3+deb12u1", Less),
+            (
+                "2.7.4+reloaded2-13ubuntu1",
+                "2.7.4+reloaded2-13+deb9u1",
+                Less,
+            ),
+            // Letters sort before non-letters, digit runs numerically.
+            ("1.0a", "1.0+", Less),
+            ("1.0a", "1.0.", Less),
+            ("1.09", "1.9", Equal),
+            ("1.0000-1", "1.0-1", Equal),
+            ("1.10", "1.9", Greater),
+            ("0foo.bar", "0foo1bar", Greater),
+            // Empty, missing and zero revisions are equal.
+            ("1.0", "1.0-0", Equal),
+            ("1.0-0", "1.0-00", Equal),
+            ("1.0", "1.0-1", Less),
+            // Colons and hyphens: first colon, last hyphen.
+            ("1:2:3", "1:2:3-0", Equal),
+            ("1.0-2-3", "1.0-2-4", Less),
+            // Digit runs longer than any integer type.
+            (
+                "1.123456789012345678901234567890",
+                "1.123456789012345678901234567891",
+                Less,
+            ),
+            ("1.00000000000000000000000000000000001", "1.1", Equal),
+            // Non-ASCII bytes sort between letters and ASCII punctuation, as in dpkg.
+            ("1.0é", "1.0a", Greater),
+            ("1.0é", "1.0+", Less),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(parse(a).cmp(&parse(b)), expected, "{a} vs {b}");
+            assert_eq!(parse(b).cmp(&parse(a)), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn dpkg_parse_splits_parts() {
+        let version = parse(" 2:1.2:3-4-1~bpo12+1\t");
+        assert_eq!(version.epoch(), 2);
+        assert!(version.has_epoch());
+        assert_eq!(version.upstream(), "1.2:3-4");
+        assert_eq!(version.revision(), Some("1~bpo12+1"));
+        assert_eq!(version.to_string(), "2:1.2:3-4-1~bpo12+1");
+
+        let version = parse("1.0");
+        assert_eq!(version.epoch(), 0);
+        assert!(!version.has_epoch());
+        assert_eq!(version.revision(), None);
+    }
+
+    #[test]
+    fn dpkg_epoch_like_strtol() {
+        assert_eq!(parse("+1:0").epoch(), 1);
+        assert_eq!(parse("01:0").epoch(), 1);
+        assert_eq!(parse("-0:1").epoch(), 0);
+        assert_eq!(parse("\n1:0").epoch(), 1);
+        assert_eq!(parse("2147483647:1").epoch(), 2_147_483_647);
+    }
+
+    #[test]
+    fn dpkg_rejects_what_dpkg_rejects() {
+        let cases = [
+            ("", "version string is empty"),
+            ("  ", "version string is empty"),
+            ("1.0 x", "version string has embedded spaces"),
+            ("1:", "nothing after colon in version number"),
+            ("1-", "revision number is empty"),
+            ("1.0--", "revision number is empty"),
+            (":1", "epoch in version is empty"),
+            ("a:1", "epoch in version is empty"),
+            ("0x1:1", "epoch in version is not number"),
+            ("1.0-a:b", "epoch in version is not number"),
+            ("-1:1", "epoch in version is negative"),
+            ("2147483648:1", "epoch in version is too big"),
+            ("99999999999999999999999:1", "epoch in version is too big"),
+            ("-1", "version number is empty"),
+            ("1:-1", "version number is empty"),
+            ("1\0", "version string contains a NUL byte"),
+        ];
+        for (text, reason) in cases {
+            match text.parse::<Version>() {
+                Ok(version) => panic!("`{text:?}` should be rejected, got {version:?}"),
+                Err(error) => {
+                    assert_eq!(error.reason, reason, "{text:?}");
+                    assert_eq!(error.scheme, "dpkg", "{text:?}");
+                    assert_eq!(error.value, text, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dpkg_accepts_with_warning() {
+        let cases = [
+            ("1.0", None),
+            ("1:2.0-1~bpo12+1", None),
+            ("a-0", Some("version number does not start with digit")),
+            ("1:a", Some("version number does not start with digit")),
+            ("1.0_a", Some("invalid character in version number")),
+            ("1.0-a_b", Some("invalid character in revision number")),
+            ("1:1.0-a:b", Some("invalid character in revision number")),
+        ];
+        for (text, warning) in cases {
+            match text.parse::<Version>() {
+                Ok(version) => assert_eq!(version.syntax_warning(), warning, "{text}"),
+                Err(error) => panic!("`{text}` should parse: {error}"),
+            }
+        }
     }
 }

@@ -1,0 +1,135 @@
+//! Helpers shared by the real-data and differential tests: locating the shared fixture
+//! directory, reading version-vector TSV files and running reference tools in batches.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Returns the shared data directory: `WARD_SHARED_DIR`, or `shared` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("WARD_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")),
+    }
+}
+
+/// Returns the version-vector directory of one ecosystem (`deb`, `rpm`, `pep440`).
+pub fn versions_dir(ecosystem: &str) -> PathBuf {
+    shared_dir().join("fixtures/versions").join(ecosystem)
+}
+
+/// One version-vector table: its `#` header, its column names and its rows.
+pub struct Table {
+    pub path: PathBuf,
+    pub header: String,
+    pub columns: Vec<String>,
+    /// Each row with its 1-based line number in the file.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// Returns the index of a named column, panicking with the file name when it is missing.
+    pub fn column(&self, name: &str) -> usize {
+        match self.columns.iter().position(|column| column == name) {
+            Some(index) => index,
+            None => panic!(
+                "{}: no column `{name}` in {:?}",
+                self.path.display(),
+                self.columns
+            ),
+        }
+    }
+}
+
+/// Reads a TSV table: `#` lines form the header, the next line names the columns, and fields
+/// are TAB-separated and not trimmed.
+pub fn read_table(path: &Path) -> Table {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => panic!("cannot read {}: {error}", path.display()),
+    };
+    let mut header = String::new();
+    let mut columns = None;
+    let mut rows = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if columns.is_none() && line.starts_with('#') {
+            header.push_str(line);
+            header.push('\n');
+            continue;
+        }
+        let fields: Vec<String> = line.split('\t').map(str::to_owned).collect();
+        if columns.is_none() {
+            columns = Some(fields);
+        } else {
+            rows.push((index + 1, fields));
+        }
+    }
+    Table {
+        path: path.to_owned(),
+        header,
+        columns: columns.unwrap_or_default(),
+        rows,
+    }
+}
+
+/// Returns every `.tsv` file of a version-vector directory, sorted by name.
+pub fn tables(ecosystem: &str) -> Vec<Table> {
+    let dir = versions_dir(ecosystem);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(error) => panic!("cannot list {}: {error}", dir.display()),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "tsv"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|path| read_table(path)).collect()
+}
+
+/// Parses an `expected` cell holding -1, 0 or 1.
+pub fn parse_sign(cell: &str) -> Option<std::cmp::Ordering> {
+    match cell.trim() {
+        "-1" => Some(std::cmp::Ordering::Less),
+        "0" => Some(std::cmp::Ordering::Equal),
+        "1" => Some(std::cmp::Ordering::Greater),
+        _ => None,
+    }
+}
+
+/// Runs `program args…`, writes `input` to its standard input and returns its standard
+/// output lines, panicking with the standard error when it fails.
+pub fn run_batch(program: &str, args: &[&str], input: &str) -> Vec<String> {
+    let child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => panic!("cannot start `{program}`: {error}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        if let Err(error) = stdin.write_all(input.as_bytes()) {
+            panic!("cannot write to `{program}`: {error}");
+        }
+    }
+    let output = match child.wait_with_output() {
+        Ok(output) => output,
+        Err(error) => panic!("`{program}` failed: {error}"),
+    };
+    assert!(
+        output.status.success(),
+        "`{program}` exited with {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
