@@ -21,6 +21,7 @@ pub mod dpkg;
 mod error;
 pub mod range;
 mod scheme;
+pub mod semver;
 
 pub use error::VersionError;
 pub use scheme::{Scheme, Version};

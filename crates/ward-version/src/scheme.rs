@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{dpkg, VersionError};
+use crate::{dpkg, semver, VersionError};
 
 /// A version ordering, one per family of package managers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,6 +12,10 @@ use crate::{dpkg, VersionError};
 pub enum Scheme {
     /// Debian and Ubuntu packages: `dpkg --compare-versions`.
     Dpkg,
+    /// SemVer 2.0.0 precedence, lenient parsing: OSV `SEMVER` ranges, crates.io, Hex.
+    Semver,
+    /// SemVer 2.0.0 precedence, node-semver's loose parsing: npm.
+    Npm,
 }
 
 impl Scheme {
@@ -21,6 +25,10 @@ impl Scheme {
         let base = ecosystem.split(':').next().unwrap_or(ecosystem);
         match base {
             "Debian" | "Ubuntu" => Some(Scheme::Dpkg),
+            "crates.io" | "Hex" | "SwiftURL" | "Bitnami" | "GitHub Actions" | "Julia" => {
+                Some(Scheme::Semver)
+            }
+            "npm" => Some(Scheme::Npm),
             _ => None,
         }
     }
@@ -29,6 +37,8 @@ impl Scheme {
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Dpkg => "dpkg",
+            Scheme::Semver => "semver",
+            Scheme::Npm => "npm",
         }
     }
 
@@ -36,6 +46,10 @@ impl Scheme {
     pub fn parse(self, value: &str) -> Result<Version, VersionError> {
         match self {
             Scheme::Dpkg => dpkg::Version::from_str(value).map(Version::Dpkg),
+            Scheme::Semver => semver::Version::from_str(value).map(Version::Semver),
+            Scheme::Npm => {
+                semver::Version::parse(value, semver::Grammar::NpmLoose).map(Version::Npm)
+            }
         }
     }
 
@@ -59,6 +73,8 @@ impl FromStr for Scheme {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "dpkg" | "deb" | "debian" => Ok(Scheme::Dpkg),
+            "semver" | "cargo" => Ok(Scheme::Semver),
+            "npm" => Ok(Scheme::Npm),
             other => Err(format!("unknown version scheme `{other}`")),
         }
     }
@@ -70,6 +86,10 @@ impl FromStr for Scheme {
 pub enum Version {
     /// A Debian version.
     Dpkg(dpkg::Version),
+    /// A SemVer version parsed leniently.
+    Semver(semver::Version),
+    /// An npm version (SemVer, parsed as node-semver's loose mode does).
+    Npm(semver::Version),
 }
 
 impl Version {
@@ -77,6 +97,8 @@ impl Version {
     pub fn scheme(&self) -> Scheme {
         match self {
             Version::Dpkg(_) => Scheme::Dpkg,
+            Version::Semver(_) => Scheme::Semver,
+            Version::Npm(_) => Scheme::Npm,
         }
     }
 
@@ -87,6 +109,9 @@ impl Version {
     pub fn cmp_same_scheme(&self, other: &Version) -> Ordering {
         match (self, other) {
             (Version::Dpkg(a), Version::Dpkg(b)) => a.cmp(b),
+            (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
+            (Version::Npm(a), Version::Npm(b)) => a.cmp(b),
+            _ => self.scheme().name().cmp(other.scheme().name()),
         }
     }
 }
