@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 
-use crate::{Device, Diagnostic, Inventory, OsRelease, Software, SCHEMA_VERSION};
+use crate::{Device, Diagnostic, DiagnosticLevel, Inventory, OsRelease, Software, SCHEMA_VERSION};
 
 /// Options shared by every collector.
 #[derive(Debug, Clone)]
@@ -40,6 +40,13 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Returns the advisory namespace of the OS packages (`Debian:12`), `None` when the OS is
+    /// unknown or has no advisory data (the OS step records why).
+    pub fn os_ecosystem(&self) -> Option<String> {
+        self.os
+            .and_then(|os| crate::os::advisory_ecosystem(os).ok())
+    }
+
     /// Returns `relative` (written as an absolute path such as `/var/lib/dpkg/status`) below
     /// the collection root.
     pub fn path(&self, relative: &str) -> PathBuf {
@@ -73,30 +80,106 @@ pub trait Collector: Send + Sync {
     fn collect(&self, context: &Context<'_>) -> Collection;
 }
 
+/// Size above which the walk skips a candidate file unless its collector sets another limit.
+pub const DEFAULT_MAX_FILE_SIZE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A collector offered each file of the filesystem walk.
 pub trait FileCollector: Send + Sync {
     /// Returns the collector's name, recorded in every row and diagnostic it produces.
     fn name(&self) -> &'static str;
 
+    /// Decides from the path (relative to the root) alone whether the file may be a candidate.
+    ///
+    /// The walk reads a file's metadata only when some collector returns `true` here, so a
+    /// collector that matches by name keeps the walk from calling `lstat` on every file.
+    fn is_candidate_path(&self, path: &Path) -> bool {
+        let _ = path;
+        true
+    }
+
     /// Decides from the path (relative to the root) and metadata alone whether to parse.
     fn is_candidate(&self, path: &Path, metadata: &std::fs::Metadata) -> bool;
+
+    /// Returns the size above which a candidate is skipped with a diagnostic, in bytes.
+    fn max_file_size_bytes(&self) -> u64 {
+        DEFAULT_MAX_FILE_SIZE_BYTES
+    }
 
     /// Parses one accepted file (`path` is relative to the root).
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection;
 }
 
+/// Returns every collector of sources at fixed places, in the order [`collect`] runs them.
+pub fn fixed_place_collectors() -> Vec<Box<dyn Collector>> {
+    vec![]
+}
+
 /// Collects the inventory of the system below `options.root`.
 ///
+/// Steps: OS detection and device identity first (collectors use the release for the
+/// advisory namespace and the package URL), then every collector of [`fixed_place_collectors`],
+/// then the device facts derived from the packages (architecture).
+///
 /// Never fails: what cannot be read becomes a diagnostic in the returned inventory.
+#[tracing::instrument(skip_all, fields(root = %options.root.display()))]
 pub fn collect(options: &CollectOptions) -> Inventory {
     let collected_at = Utc::now();
-    let _ = options;
+    let mut diagnostics = Vec::new();
+
+    let bare_context = Context { options, os: None };
+    let (os, os_diagnostics) = crate::os::detect_os(&bare_context);
+    diagnostics.extend(os_diagnostics);
+    let (identity, identity_diagnostics) = crate::os::detect_identity(&bare_context);
+    diagnostics.extend(identity_diagnostics);
+
+    let advisory_ecosystem = match os.as_ref().map(crate::os::advisory_ecosystem) {
+        Some(Ok(ecosystem)) => Some(ecosystem),
+        Some(Err(unmapped)) => {
+            diagnostics.push(Diagnostic::new(
+                "os",
+                DiagnosticLevel::Warning,
+                unmapped.to_string(),
+            ));
+            None
+        }
+        None => None,
+    };
+
+    let context = Context {
+        options,
+        os: os.as_ref(),
+    };
+    let mut collection = Collection::default();
+    for collector in fixed_place_collectors() {
+        let _span = tracing::debug_span!("collector", name = collector.name()).entered();
+        collection.extend(collector.collect(&context));
+    }
+    diagnostics.extend(collection.diagnostics);
+    let software = collection.software;
+
+    let architecture = crate::os::detect_architecture(&context, os.as_ref(), &software);
+    let device = Device {
+        hostname: identity.hostname,
+        machine_id: identity.machine_id,
+        os,
+        kernel: identity.kernel,
+        architecture,
+        advisory_ecosystem,
+        reboot_required: None,
+        extra: serde_json::Map::new(),
+    };
+
+    tracing::info!(
+        software = software.len(),
+        diagnostics = diagnostics.len(),
+        "inventory collected"
+    );
     Inventory {
         schema_version: SCHEMA_VERSION,
-        device: Device::default(),
+        device,
         collected_at,
-        software: Vec::new(),
-        diagnostics: Vec::new(),
+        software,
+        diagnostics,
         extra: serde_json::Map::new(),
     }
 }

@@ -39,6 +39,15 @@ pub struct Device {
     pub kernel: Option<Kernel>,
     /// CPU architecture in the OS's own spelling (`amd64` on Debian, `x86_64` elsewhere).
     pub architecture: Option<String>,
+    /// Advisory namespace of the OS packages in OSV spelling (`Debian:12`, `Ubuntu:22.04:LTS`,
+    /// `Alpine:v3.20`); `None` when no advisory data exists for this release, in which case a
+    /// diagnostic says why.
+    #[serde(default)]
+    pub advisory_ecosystem: Option<String>,
+    /// Whether an installed kernel package is newer than the running kernel; `None` when the
+    /// running kernel is unknown (image or fixture tree) or no kernel package is installed.
+    #[serde(default)]
+    pub reboot_required: Option<bool>,
     /// Fields this version of ward does not know.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -100,6 +109,41 @@ pub struct Software {
     pub path: Option<String>,
     /// Name of the collector that found it (`dpkg`, `python-dist-info`).
     pub collector: String,
+    /// Kernel facts when the package installs a kernel image (`linux-image-6.1.0-37-amd64`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<KernelPackage>,
+    /// Vendor or publisher as the package records it (rpm `VENDOR`, Windows `Publisher`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// Licence expression as the package records it (rpm `LICENSE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// When the package was installed, when the format records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_at: Option<DateTime<Utc>>,
+    /// rpm module `name:stream:version:context` (`MODULARITYLABEL`); a modular package is
+    /// only comparable with fixes for the same module stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modularity_label: Option<String>,
+    /// OS package that installed this component's files (`deb:python3-requests`), for a
+    /// language package shipped by the distro; such a component is judged by distro data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<String>,
+}
+
+/// Kernel facts of a package that installs a kernel image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KernelPackage {
+    /// Kernel release the image boots as, as `uname -r` would print it (`6.1.0-37-amd64`).
+    pub release: String,
+    /// Kernel source package the image is built from (`linux`, `linux-signed-amd64`'s
+    /// `linux`), which advisories are keyed by.
+    pub source_name: String,
+    /// Flavour of the image (`amd64`, `cloud-amd64`, `rt-amd64`, `generic`); `None` when the
+    /// release has no flavour suffix.
+    pub flavour: Option<String>,
+    /// Whether this image is the running kernel; `None` when the running kernel is unknown.
+    pub is_running: Option<bool>,
 }
 
 impl Software {
@@ -139,4 +183,29 @@ pub struct Diagnostic {
     pub line: Option<u64>,
     /// What went wrong, in one lowercase sentence.
     pub message: String,
+}
+
+impl Diagnostic {
+    /// Creates a diagnostic with no path or line.
+    pub fn new(collector: &str, level: DiagnosticLevel, message: impl Into<String>) -> Self {
+        Self {
+            collector: collector.to_owned(),
+            level,
+            path: None,
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// Sets the file concerned, relative to the collection root.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Sets the 1-based line number in the file.
+    pub fn with_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
 }

@@ -20,8 +20,11 @@
 
 pub mod collectors;
 mod document;
+pub mod os;
+mod read;
 
 pub use collectors::{collect, CollectOptions, Collection, Collector, Context, FileCollector};
 pub use document::{
-    Device, Diagnostic, DiagnosticLevel, Inventory, Kernel, OsRelease, Software, SCHEMA_VERSION,
+    Device, Diagnostic, DiagnosticLevel, Inventory, Kernel, KernelPackage, OsRelease, Software,
+    SCHEMA_VERSION,
 };
