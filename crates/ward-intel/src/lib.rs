@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod advisory;
+pub mod cvss;
 mod error;
 mod memory;
 
