@@ -1,31 +1,90 @@
 //! Findings and the evidence behind them.
 
 use serde::{Deserialize, Serialize};
+use ward_inventory::DiagnosticLevel;
 
 /// The result of assessing one inventory.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
-    /// One finding per (component, vulnerability), not-affected outcomes left out.
+    /// One finding per (component, vulnerability) that is affected or unknown; not-affected
+    /// pairs are only counted, in [`AssessmentStats::not_affected`].
     pub findings: Vec<Finding>,
     /// Problems met while matching (unknown scheme, unparsable version, lookup failure).
-    pub diagnostics: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts of what was assessed and of each outcome.
+    pub stats: AssessmentStats,
 }
 
-/// The component a finding is about.
+/// Counts of what one assessment looked at and what it concluded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentStats {
+    /// Software rows in the inventory.
+    pub software_total: usize,
+    /// Software rows with an advisory namespace, so matched against advisories.
+    pub software_assessed: usize,
+    /// Software rows without an advisory namespace, so not matched at all.
+    pub software_without_ecosystem: usize,
+    /// Components evaluated: distinct (ecosystem, advisory package, advisory version).
+    pub components: usize,
+    /// Advisory records evaluated, summed over components.
+    pub records_evaluated: usize,
+    /// (component, vulnerability) pairs affected, with a fixed version.
+    pub affected_with_fix: usize,
+    /// (component, vulnerability) pairs affected, with no fixed version yet.
+    pub affected_no_fix: usize,
+    /// (component, vulnerability) pairs whose records all put the installed version
+    /// outside their ranges.
+    pub not_affected: usize,
+    /// (component, vulnerability) pairs that could not be evaluated (unparsable version,
+    /// ecosystem without a version scheme).
+    pub unknown: usize,
+    /// (component, vulnerability) pairs whose records have only ranges that cannot be
+    /// compared with a version (`GIT`).
+    pub not_evaluated: usize,
+}
+
+/// A problem met while matching, with the component or record it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub level: DiagnosticLevel,
+    /// Advisory namespace concerned (`Debian:12`).
+    pub ecosystem: Option<String>,
+    /// Advisory package concerned (a source package for Debian).
+    pub package: Option<String>,
+    /// Advisory record concerned.
+    pub record_id: Option<String>,
+    /// What went wrong, in one lowercase sentence.
+    pub message: String,
+}
+
+/// The component a finding is about: a package at one version in one advisory namespace,
+/// with the installed packages it stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Component {
+    /// Advisory namespace matched (`Debian:12`, `PyPI`).
+    pub ecosystem: String,
+    /// Name the advisories are keyed by: the source package for Debian and Ubuntu, the
+    /// package's own name elsewhere.
+    pub advisory_package: String,
+    /// Version compared with the advisories' ranges: the source version for Debian and
+    /// Ubuntu, the package's own version elsewhere.
+    pub advisory_version: String,
+    /// Installed packages built from it (binary packages for Debian), in inventory order.
+    pub packages: Vec<InstalledPackage>,
+}
+
+/// One installed package, as the inventory lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InstalledPackage {
     /// Package name as installed (binary package name for OS packages).
     pub name: String,
-    /// Installed version.
+    /// Installed version of that package.
     pub version: String,
     /// Package architecture, when known.
     pub architecture: Option<String>,
-    /// Advisory namespace matched (`Debian:12`).
-    pub ecosystem: String,
-    /// Name the advisories are keyed by (the source package for Debian).
-    pub advisory_package: String,
-    /// Version compared with the advisories' ranges (the source version for Debian).
-    pub advisory_version: String,
+    /// File the package was read from, relative to the collection root.
+    pub path: Option<String>,
 }
 
 /// Whether a component is affected by a vulnerability.
@@ -40,6 +99,44 @@ pub enum FindingStatus {
     Unknown,
 }
 
+impl FindingStatus {
+    /// Returns the status as written in JSON and tables (`affected_with_fix`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::AffectedWithFix => "affected_with_fix",
+            FindingStatus::AffectedNoFix => "affected_no_fix",
+            FindingStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// What one record's evaluation concluded for the component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceOutcome {
+    /// The installed version is inside the record's range or `versions[]`.
+    Affected,
+    /// The installed version is outside every range of the record.
+    NotAffected,
+    /// A version could not be parsed or ordered.
+    Unknown,
+    /// The record's ranges cannot be compared with a version (`GIT`).
+    NotEvaluated,
+}
+
+/// How a record relates to the finding's vulnerability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceRole {
+    /// The record describes the vulnerability itself: its id or one of its aliases is an id
+    /// of the vulnerability. These records decide the finding's status and fixed version.
+    Vulnerability,
+    /// A fix announcement (a DSA, DLA or DTSA) that lists the vulnerability in `related`.
+    /// It supports the finding but does not decide its status or fixed version, because one
+    /// announcement covers several vulnerabilities.
+    RelatedAdvisory,
+}
+
 /// Why a finding was raised: one advisory record's range and the versions compared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -47,20 +144,28 @@ pub struct Evidence {
     pub record_id: String,
     /// Feed the record came from.
     pub source: String,
+    /// How the record relates to the finding's vulnerability.
+    pub role: EvidenceRole,
+    /// What the record's evaluation concluded.
+    pub outcome: EvidenceOutcome,
     /// Ecosystem of the `affected[]` entry.
     pub ecosystem: String,
     /// Package of the `affected[]` entry.
     pub package: String,
-    /// The interval that matched, readable (`>= 0, < 3.0.15-1~deb12u1`).
-    pub range: String,
-    /// Installed version compared.
+    /// The interval that matched, readable (`>= 0, < 3.0.15-1~deb12u1`); `None` unless the
+    /// outcome is [`EvidenceOutcome::Affected`].
+    pub range: Option<String>,
+    /// Installed version compared (the component's advisory version).
     pub installed_version: String,
     /// First fixed version of the matched interval, when any.
     pub fixed_version: Option<String>,
-    /// How the match was made (`osv-range`, `osv-versions`).
+    /// How the match was made: `osv-range` (ranges and `versions[]` evaluated by the
+    /// ecosystem's version scheme) or `no-scheme` (the ecosystem has no version scheme).
     pub method: String,
-    /// Why the outcome is unknown, when it is.
-    pub unknown_reason: Option<String>,
+    /// Why the outcome is unknown or not evaluated, when it is.
+    pub reason: Option<String>,
+    /// The tracker's urgency for this entry (Debian `ecosystem_specific.urgency`), verbatim.
+    pub urgency: Option<String>,
 }
 
 /// One (component, vulnerability) pair.
@@ -68,18 +173,36 @@ pub struct Evidence {
 pub struct Finding {
     /// Vulnerability id shown: the CVE when one is known, else the record id.
     pub vulnerability_id: String,
-    /// Every other id of the same vulnerability, from all merged records.
+    /// Every other id of the same vulnerability, from all merged records, sorted.
     pub aliases: Vec<String>,
+    /// Ids of related but distinct records (`related` of the merged records, and the fix
+    /// announcements attached as [`EvidenceRole::RelatedAdvisory`]), sorted.
+    pub related: Vec<String>,
     /// The component affected.
     pub component: Component,
     /// Outcome.
     pub status: FindingStatus,
-    /// Lowest version that fixes every merged record, when any fixes exist.
+    /// Version that fixes every merged record: the highest of their fixed versions. `None`
+    /// unless the status is [`FindingStatus::AffectedWithFix`].
     pub fixed_version: Option<String>,
-    /// One entry per record that contributed.
+    /// One entry per (record, `affected[]` entry) evaluated, decisive records first.
     pub evidence: Vec<Evidence>,
     /// Summary of the vulnerability, from the first record that has one.
     pub summary: Option<String>,
-    /// Severity entries of every merged record.
+    /// Severity entries of every merged record, without duplicates. Debian urgencies are
+    /// included with kind `Debian`.
     pub severity: Vec<ward_intel::Severity>,
+}
+
+impl Finding {
+    /// Returns the vulnerability id followed by every alias.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.vulnerability_id.as_str())
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Returns every CVE id among the vulnerability id and aliases.
+    pub fn cve_ids(&self) -> impl Iterator<Item = &str> {
+        self.ids().filter(|id| crate::identity::is_cve_id(id))
+    }
 }

@@ -3,9 +3,45 @@
 //! [`assess`] looks up every software component's advisories through
 //! [`Intel`](ward_intel::Intel), evaluates their ranges with the component's version scheme,
 //! and returns one [`Finding`] per (component, vulnerability) with the evidence behind it.
+//!
+//! Traps this crate handles:
+//!
+//! - Debian and Ubuntu advisories name *source* packages and source versions. A binary
+//!   package is matched through its `Source:` name and version, never its own version.
+//! - OSV `aliases` mean "the same vulnerability" and merge records; `related` never does.
+//!   A fix announcement (DSA, DLA, USN…) fixes several vulnerabilities and is attached to
+//!   each of them as supporting evidence instead of being merged.
+//! - Three outcomes stay apart: affected with a fix, affected with no fix yet, and not
+//!   affected (counted only). A version that cannot be parsed or ordered gives an `unknown`
+//!   finding and a diagnostic, never a silent skip or a silent match.
+//! - Withdrawn records yield nothing.
+//!
+//! ```
+//! use ward_assess::assess;
+//! use ward_intel::MemoryIntel;
+//! use ward_inventory::{Device, Inventory, SCHEMA_VERSION};
+//!
+//! let inventory = Inventory {
+//!     schema_version: SCHEMA_VERSION,
+//!     device: Device::default(),
+//!     collected_at: chrono::Utc::now(),
+//!     software: Vec::new(),
+//!     diagnostics: Vec::new(),
+//!     extra: Default::default(),
+//! };
+//! let assessment = assess(&inventory, &MemoryIntel::new());
+//! assert!(assessment.findings.is_empty());
+//! ```
 
 #![warn(missing_docs)]
 
+mod assess;
 mod finding;
+pub mod identity;
+mod merge;
 
-pub use finding::{Assessment, Component, Evidence, Finding, FindingStatus};
+pub use assess::assess;
+pub use finding::{
+    Assessment, AssessmentStats, Component, Diagnostic, Evidence, EvidenceOutcome, EvidenceRole,
+    Finding, FindingStatus, InstalledPackage,
+};

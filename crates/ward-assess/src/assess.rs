@@ -1,0 +1,383 @@
+//! Matching the software of an inventory against the advisories of an [`Intel`] source.
+
+use std::collections::HashMap;
+
+use tracing::{debug, instrument, warn};
+use ward_intel::{Advisory, Intel};
+use ward_inventory::{DiagnosticLevel, Inventory, Software};
+use ward_version::range::{self, Verdict};
+use ward_version::Scheme;
+
+use crate::identity::{self, RecordGroup};
+use crate::merge::{merge_group, GroupOutcome, RecordEvaluation};
+use crate::{Assessment, Component, Diagnostic, EvidenceOutcome, InstalledPackage};
+
+/// Assesses every software row of `inventory` that has an advisory namespace.
+///
+/// Rows are grouped into [`Component`]s by (ecosystem, advisory package, advisory version),
+/// so the binary packages built from one Debian source package are evaluated once, and
+/// advisories are looked up once per (ecosystem, advisory package). Every `affected[]`
+/// entry of every record is evaluated with [`range::evaluate`]; the records of one
+/// vulnerability are merged as the `identity` module describes, into one [`Finding`] per
+/// (component, vulnerability) that is affected or unknown.
+///
+/// Never fails: a lookup failure, an ecosystem without a version scheme or an unparsable
+/// version becomes a [`Diagnostic`] (and, where records exist, an `unknown` finding).
+///
+/// [`Finding`]: crate::Finding
+#[instrument(skip_all, fields(software = inventory.software.len()))]
+pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
+    let mut assessment = Assessment::default();
+    assessment.stats.software_total = inventory.software.len();
+
+    let components = group_components(&inventory.software, &mut assessment);
+    assessment.stats.components = components.len();
+
+    let mut lookups: HashMap<(String, String), Option<Vec<Advisory>>> = HashMap::new();
+    let mut schemeless_ecosystems: HashMap<String, usize> = HashMap::new();
+
+    for component in components {
+        let scheme = Scheme::from_osv_ecosystem(&component.ecosystem);
+        if scheme.is_none() {
+            *schemeless_ecosystems
+                .entry(component.ecosystem.clone())
+                .or_default() += component.packages.len();
+        }
+
+        let key = (
+            component.ecosystem.clone(),
+            component.advisory_package.clone(),
+        );
+        let advisories = lookups
+            .entry(key)
+            .or_insert_with(|| look_up(intel, &component, &mut assessment.diagnostics));
+        let Some(advisories) = advisories else {
+            continue;
+        };
+
+        assess_component(&component, scheme, advisories, &mut assessment);
+    }
+
+    for (ecosystem, packages) in schemeless_ecosystems {
+        assessment.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            ecosystem: Some(ecosystem.clone()),
+            package: None,
+            record_id: None,
+            message: format!(
+                "ward has no version scheme for ecosystem `{ecosystem}`, so {packages} \
+                 package(s) in it are reported as unknown wherever advisories exist"
+            ),
+        });
+    }
+
+    assessment
+}
+
+/// Groups software rows into components, in inventory order, and counts rows without an
+/// advisory namespace.
+fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<Component> {
+    let mut components: Vec<Component> = Vec::new();
+    let mut index_of: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut without_ecosystem: HashMap<&str, usize> = HashMap::new();
+
+    for row in software {
+        let Some(ecosystem) = row.ecosystem.as_deref() else {
+            *without_ecosystem
+                .entry(row.package_type.as_str())
+                .or_default() += 1;
+            continue;
+        };
+        assessment.stats.software_assessed += 1;
+
+        let (advisory_package, advisory_version) = advisory_identity(ecosystem, row);
+        let key = (
+            ecosystem.to_owned(),
+            advisory_package.to_owned(),
+            advisory_version.to_owned(),
+        );
+        let index = *index_of.entry(key).or_insert_with(|| {
+            components.push(Component {
+                ecosystem: ecosystem.to_owned(),
+                advisory_package: advisory_package.to_owned(),
+                advisory_version: advisory_version.to_owned(),
+                packages: Vec::new(),
+            });
+            components.len() - 1
+        });
+        components[index].packages.push(InstalledPackage {
+            name: row.name.clone(),
+            version: row.version.clone(),
+            architecture: row.architecture.clone(),
+            path: row.path.clone(),
+        });
+    }
+
+    let mut without: Vec<_> = without_ecosystem.into_iter().collect();
+    without.sort();
+    for (package_type, count) in without {
+        assessment.stats.software_without_ecosystem += count;
+        assessment.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Info,
+            ecosystem: None,
+            package: None,
+            record_id: None,
+            message: format!(
+                "{count} package(s) of type `{package_type}` have no advisory namespace and \
+                 were not assessed"
+            ),
+        });
+    }
+
+    components
+}
+
+/// Returns the (package, version) that advisories of `ecosystem` are keyed by.
+///
+/// Debian and Ubuntu advisories name source packages and source versions, so a binary
+/// package is matched through its `Source:` field, and its own version (which may carry a
+/// binNMU suffix or an epoch of its own, as `bsdutils 1:2.38.1-5` built from `util-linux
+/// 2.38.1-5`) is never compared with a source-level fixed version. Elsewhere the package's
+/// own name and version are used.
+fn advisory_identity<'a>(ecosystem: &str, row: &'a Software) -> (&'a str, &'a str) {
+    if keys_by_source_package(ecosystem) {
+        (row.source_name_or_name(), row.source_version_or_version())
+    } else {
+        (&row.name, &row.version)
+    }
+}
+
+fn keys_by_source_package(ecosystem: &str) -> bool {
+    let base = ecosystem.split(':').next().unwrap_or(ecosystem);
+    matches!(base, "Debian" | "Ubuntu")
+}
+
+/// Looks up the advisories of one (ecosystem, package); a failure becomes a diagnostic and
+/// `None`.
+fn look_up(
+    intel: &dyn Intel,
+    component: &Component,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<Advisory>> {
+    match intel.advisories_for(&component.ecosystem, &component.advisory_package) {
+        Ok(advisories) => Some(advisories),
+        Err(error) => {
+            warn!(
+                ecosystem = %component.ecosystem,
+                package = %component.advisory_package,
+                %error,
+                "advisory lookup failed"
+            );
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                ecosystem: Some(component.ecosystem.clone()),
+                package: Some(component.advisory_package.clone()),
+                record_id: None,
+                message: format!(
+                    "advisory lookup failed, so the package was not assessed: {}",
+                    error_chain(&error)
+                ),
+            });
+            None
+        }
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Evaluates every record of one component and adds its findings, stats and diagnostics.
+fn assess_component(
+    component: &Component,
+    scheme: Option<Scheme>,
+    advisories: &[Advisory],
+    assessment: &mut Assessment,
+) {
+    let records: Vec<&Advisory> = advisories
+        .iter()
+        .filter(|advisory| advisory.withdrawn.is_none())
+        .collect();
+    if records.is_empty() {
+        return;
+    }
+
+    let installed_error = scheme.and_then(|scheme| scheme.parse(&component.advisory_version).err());
+    if let Some(error) = &installed_error {
+        assessment.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            ecosystem: Some(component.ecosystem.clone()),
+            package: Some(component.advisory_package.clone()),
+            record_id: None,
+            message: format!(
+                "{error}, so {} advisory record(s) of `{}` are reported as unknown",
+                records.len(),
+                component.advisory_package
+            ),
+        });
+    }
+
+    let evaluations: Vec<RecordEvaluation> = records
+        .iter()
+        .map(|record| evaluate_record(component, scheme, record))
+        .collect();
+    assessment.stats.records_evaluated += evaluations.len();
+
+    // Record-level problems other than the installed version, reported once per record.
+    if installed_error.is_none() {
+        for evaluation in &evaluations {
+            for entry in &evaluation.entries {
+                if matches!(
+                    entry.outcome,
+                    EvidenceOutcome::Unknown | EvidenceOutcome::NotEvaluated
+                ) {
+                    let level = if entry.outcome == EvidenceOutcome::Unknown {
+                        DiagnosticLevel::Warning
+                    } else {
+                        DiagnosticLevel::Info
+                    };
+                    assessment.diagnostics.push(Diagnostic {
+                        level,
+                        ecosystem: Some(component.ecosystem.clone()),
+                        package: Some(component.advisory_package.clone()),
+                        record_id: Some(evaluation.record.id.clone()),
+                        message: entry.reason.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+
+    let groups = identity::group_records(&records);
+    let outcomes: Vec<GroupOutcome> = groups
+        .iter()
+        .map(|group| GroupOutcome::of(group, &evaluations))
+        .collect();
+
+    for (index, group) in groups.iter().enumerate() {
+        if group.is_announcement {
+            continue;
+        }
+        let announcements = linked_announcements(group, &groups);
+        let finding = merge_group(
+            component,
+            scheme,
+            group,
+            &evaluations,
+            &announcements,
+            &groups,
+        );
+        count_and_push(outcomes[index], finding, assessment);
+    }
+
+    // An announcement stands alone only when no finding of a vulnerability it lists took it.
+    for (index, group) in groups.iter().enumerate() {
+        if !group.is_announcement {
+            continue;
+        }
+        let attached = groups.iter().enumerate().any(|(other, candidate)| {
+            !candidate.is_announcement
+                && outcomes[other].is_finding()
+                && is_linked(group, candidate)
+        });
+        if attached {
+            continue;
+        }
+        let finding = merge_group(component, scheme, group, &evaluations, &[], &groups);
+        count_and_push(outcomes[index], finding, assessment);
+    }
+}
+
+fn count_and_push(
+    outcome: GroupOutcome,
+    finding: Option<crate::Finding>,
+    assessment: &mut Assessment,
+) {
+    let stats = &mut assessment.stats;
+    match outcome {
+        GroupOutcome::NotAffected => stats.not_affected += 1,
+        GroupOutcome::NotEvaluated => stats.not_evaluated += 1,
+        GroupOutcome::Unknown => stats.unknown += 1,
+        GroupOutcome::Affected => {}
+    }
+    if let Some(finding) = finding {
+        match finding.status {
+            crate::FindingStatus::AffectedWithFix => stats.affected_with_fix += 1,
+            crate::FindingStatus::AffectedNoFix => stats.affected_no_fix += 1,
+            crate::FindingStatus::Unknown => {}
+        }
+        assessment.findings.push(finding);
+    }
+}
+
+/// Returns the indices of announcement groups linked to `group` through `related`, in
+/// either direction.
+fn linked_announcements(group: &RecordGroup, groups: &[RecordGroup]) -> Vec<usize> {
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, candidate)| candidate.is_announcement && is_linked(candidate, group))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+fn is_linked(announcement: &RecordGroup, vulnerability: &RecordGroup) -> bool {
+    announcement
+        .related
+        .iter()
+        .any(|id| vulnerability.has_id(id))
+        || vulnerability
+            .related
+            .iter()
+            .any(|id| announcement.has_id(id))
+}
+
+/// Evaluates each `affected[]` entry of `record` that names the component.
+fn evaluate_record<'a>(
+    component: &Component,
+    scheme: Option<Scheme>,
+    record: &'a Advisory,
+) -> RecordEvaluation<'a> {
+    let mut evaluation = RecordEvaluation::new(record);
+    for entry in &record.affected {
+        if entry.ecosystem != component.ecosystem || entry.package != component.advisory_package {
+            continue;
+        }
+        let (verdict, method) = match scheme {
+            Some(scheme) => (
+                range::evaluate(
+                    scheme,
+                    &component.advisory_version,
+                    &entry.ranges,
+                    &entry.versions,
+                ),
+                "osv-range",
+            ),
+            None => (
+                Verdict::Unknown {
+                    reason: format!(
+                        "ward has no version scheme for ecosystem `{}`",
+                        component.ecosystem
+                    ),
+                },
+                "no-scheme",
+            ),
+        };
+        debug!(
+            record = %record.id,
+            package = %component.advisory_package,
+            version = %component.advisory_version,
+            ?verdict,
+            "evaluated affected entry"
+        );
+        evaluation.push(component, entry, verdict, method);
+    }
+    evaluation
+}
