@@ -17,9 +17,17 @@
 
 #![warn(missing_docs)]
 
+pub mod cran;
 pub mod dpkg;
 mod error;
+pub mod generic;
+pub mod hackage;
+pub mod maven;
+pub mod nuget;
+pub mod packagist;
+pub mod pub_;
 pub mod range;
+pub mod rubygems;
 mod scheme;
 pub mod semver;
 

@@ -4,7 +4,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{dpkg, semver, VersionError};
+use crate::{
+    cran, dpkg, generic, hackage, maven, nuget, packagist, pub_, rubygems, semver, VersionError,
+};
 
 /// A version ordering, one per family of package managers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +18,22 @@ pub enum Scheme {
     Semver,
     /// SemVer 2.0.0 precedence, node-semver's loose parsing: npm.
     Npm,
+    /// Maven `ComparableVersion` (maven-artifact 3.8.7).
+    Maven,
+    /// NuGet: SemVer 2.0 plus a fourth legacy part, case-insensitive labels.
+    NuGet,
+    /// RubyGems `Gem::Version`.
+    RubyGems,
+    /// Packagist and Composer: PHP `version_compare`.
+    Packagist,
+    /// Pub (Dart): `pub_semver`, where build metadata takes part in the order.
+    Pub,
+    /// CRAN (R): `package_version`.
+    Cran,
+    /// Hackage (Haskell): Cabal's `Version`.
+    Hackage,
+    /// Fallback for versions of no known scheme; results are approximate.
+    Generic,
 }
 
 impl Scheme {
@@ -29,6 +47,13 @@ impl Scheme {
                 Some(Scheme::Semver)
             }
             "npm" => Some(Scheme::Npm),
+            "Maven" => Some(Scheme::Maven),
+            "NuGet" => Some(Scheme::NuGet),
+            "RubyGems" => Some(Scheme::RubyGems),
+            "Packagist" => Some(Scheme::Packagist),
+            "Pub" => Some(Scheme::Pub),
+            "CRAN" => Some(Scheme::Cran),
+            "Hackage" => Some(Scheme::Hackage),
             _ => None,
         }
     }
@@ -39,7 +64,21 @@ impl Scheme {
             Scheme::Dpkg => "dpkg",
             Scheme::Semver => "semver",
             Scheme::Npm => "npm",
+            Scheme::Maven => "maven",
+            Scheme::NuGet => "nuget",
+            Scheme::RubyGems => "rubygems",
+            Scheme::Packagist => "packagist",
+            Scheme::Pub => "pub",
+            Scheme::Cran => "cran",
+            Scheme::Hackage => "hackage",
+            Scheme::Generic => "generic-approximate",
         }
+    }
+
+    /// Returns whether the scheme reproduces an ecosystem's own ordering; `false` for the
+    /// generic fallback, whose results callers should mark as lower confidence.
+    pub fn is_exact(self) -> bool {
+        !matches!(self, Scheme::Generic)
     }
 
     /// Parses `value` into this scheme's typed version.
@@ -50,6 +89,14 @@ impl Scheme {
             Scheme::Npm => {
                 semver::Version::parse(value, semver::Grammar::NpmLoose).map(Version::Npm)
             }
+            Scheme::Maven => maven::Version::from_str(value).map(Version::Maven),
+            Scheme::NuGet => nuget::Version::from_str(value).map(Version::NuGet),
+            Scheme::RubyGems => rubygems::Version::from_str(value).map(Version::RubyGems),
+            Scheme::Packagist => packagist::Version::from_str(value).map(Version::Packagist),
+            Scheme::Pub => pub_::Version::from_str(value).map(Version::Pub),
+            Scheme::Cran => cran::Version::from_str(value).map(Version::Cran),
+            Scheme::Hackage => hackage::Version::from_str(value).map(Version::Hackage),
+            Scheme::Generic => generic::Version::from_str(value).map(Version::Generic),
         }
     }
 
@@ -75,6 +122,14 @@ impl FromStr for Scheme {
             "dpkg" | "deb" | "debian" => Ok(Scheme::Dpkg),
             "semver" | "cargo" => Ok(Scheme::Semver),
             "npm" => Ok(Scheme::Npm),
+            "maven" => Ok(Scheme::Maven),
+            "nuget" => Ok(Scheme::NuGet),
+            "rubygems" | "gem" => Ok(Scheme::RubyGems),
+            "packagist" | "composer" => Ok(Scheme::Packagist),
+            "pub" | "dart" => Ok(Scheme::Pub),
+            "cran" => Ok(Scheme::Cran),
+            "hackage" => Ok(Scheme::Hackage),
+            "generic" | "generic-approximate" => Ok(Scheme::Generic),
             other => Err(format!("unknown version scheme `{other}`")),
         }
     }
@@ -90,6 +145,22 @@ pub enum Version {
     Semver(semver::Version),
     /// An npm version (SemVer, parsed as node-semver's loose mode does).
     Npm(semver::Version),
+    /// A Maven version.
+    Maven(maven::Version),
+    /// A NuGet version.
+    NuGet(nuget::Version),
+    /// A RubyGems version.
+    RubyGems(rubygems::Version),
+    /// A Packagist (Composer) version.
+    Packagist(packagist::Version),
+    /// A Pub (Dart) version.
+    Pub(pub_::Version),
+    /// A CRAN (R) version.
+    Cran(cran::Version),
+    /// A Hackage (Haskell) version.
+    Hackage(hackage::Version),
+    /// A version ordered by the generic fallback.
+    Generic(generic::Version),
 }
 
 impl Version {
@@ -99,6 +170,14 @@ impl Version {
             Version::Dpkg(_) => Scheme::Dpkg,
             Version::Semver(_) => Scheme::Semver,
             Version::Npm(_) => Scheme::Npm,
+            Version::Maven(_) => Scheme::Maven,
+            Version::NuGet(_) => Scheme::NuGet,
+            Version::RubyGems(_) => Scheme::RubyGems,
+            Version::Packagist(_) => Scheme::Packagist,
+            Version::Pub(_) => Scheme::Pub,
+            Version::Cran(_) => Scheme::Cran,
+            Version::Hackage(_) => Scheme::Hackage,
+            Version::Generic(_) => Scheme::Generic,
         }
     }
 
@@ -111,6 +190,14 @@ impl Version {
             (Version::Dpkg(a), Version::Dpkg(b)) => a.cmp(b),
             (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
             (Version::Npm(a), Version::Npm(b)) => a.cmp(b),
+            (Version::Maven(a), Version::Maven(b)) => a.cmp(b),
+            (Version::NuGet(a), Version::NuGet(b)) => a.cmp(b),
+            (Version::RubyGems(a), Version::RubyGems(b)) => a.cmp(b),
+            (Version::Packagist(a), Version::Packagist(b)) => a.cmp(b),
+            (Version::Pub(a), Version::Pub(b)) => a.cmp(b),
+            (Version::Cran(a), Version::Cran(b)) => a.cmp(b),
+            (Version::Hackage(a), Version::Hackage(b)) => a.cmp(b),
+            (Version::Generic(a), Version::Generic(b)) => a.cmp(b),
             _ => self.scheme().name().cmp(other.scheme().name()),
         }
     }
