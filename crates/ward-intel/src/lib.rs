@@ -9,6 +9,7 @@
 mod advisory;
 pub mod cvss;
 mod error;
+pub mod feeds;
 mod memory;
 
 pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};

@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+pub mod apk;
 pub mod cran;
 pub mod dpkg;
 mod error;
@@ -27,6 +28,7 @@ pub mod nuget;
 pub mod packagist;
 pub mod pub_;
 pub mod range;
+pub mod rpm;
 pub mod rubygems;
 mod scheme;
 pub mod semver;

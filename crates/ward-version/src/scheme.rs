@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::{
-    cran, dpkg, generic, hackage, maven, nuget, packagist, pub_, rubygems, semver, VersionError,
+    apk, cran, dpkg, generic, hackage, maven, nuget, packagist, pub_, rpm, rubygems, semver,
+    VersionError,
 };
 
 /// A version ordering, one per family of package managers.
@@ -14,6 +15,10 @@ use crate::{
 pub enum Scheme {
     /// Debian and Ubuntu packages: `dpkg --compare-versions`.
     Dpkg,
+    /// RPM packages: librpm's `rpmvercmp` over epoch, version and release.
+    Rpm,
+    /// Alpine packages: apk-tools' ordering.
+    Apk,
     /// SemVer 2.0.0 precedence, lenient parsing: OSV `SEMVER` ranges, crates.io, Hex.
     Semver,
     /// SemVer 2.0.0 precedence, node-semver's loose parsing: npm.
@@ -43,6 +48,14 @@ impl Scheme {
         let base = ecosystem.split(':').next().unwrap_or(ecosystem);
         match base {
             "Debian" | "Ubuntu" => Some(Scheme::Dpkg),
+            "Red Hat" | "AlmaLinux" | "Rocky Linux" | "openSUSE" | "SUSE" | "Photon OS"
+            | "Mageia" | "openEuler" | "Azure Linux" => Some(Scheme::Rpm),
+            "Alpine"
+            | "Alpaquita"
+            | "BellSoft Hardened Containers"
+            | "Wolfi"
+            | "Chainguard"
+            | "MinimOS" => Some(Scheme::Apk),
             "crates.io" | "Hex" | "SwiftURL" | "Bitnami" | "GitHub Actions" | "Julia" => {
                 Some(Scheme::Semver)
             }
@@ -62,6 +75,8 @@ impl Scheme {
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Dpkg => "dpkg",
+            Scheme::Rpm => "rpm",
+            Scheme::Apk => "apk",
             Scheme::Semver => "semver",
             Scheme::Npm => "npm",
             Scheme::Maven => "maven",
@@ -85,6 +100,8 @@ impl Scheme {
     pub fn parse(self, value: &str) -> Result<Version, VersionError> {
         match self {
             Scheme::Dpkg => dpkg::Version::from_str(value).map(Version::Dpkg),
+            Scheme::Rpm => rpm::Version::from_str(value).map(Version::Rpm),
+            Scheme::Apk => apk::Version::from_str(value).map(Version::Apk),
             Scheme::Semver => semver::Version::from_str(value).map(Version::Semver),
             Scheme::Npm => {
                 semver::Version::parse(value, semver::Grammar::NpmLoose).map(Version::Npm)
@@ -120,6 +137,8 @@ impl FromStr for Scheme {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "dpkg" | "deb" | "debian" => Ok(Scheme::Dpkg),
+            "rpm" => Ok(Scheme::Rpm),
+            "apk" | "alpine" => Ok(Scheme::Apk),
             "semver" | "cargo" => Ok(Scheme::Semver),
             "npm" => Ok(Scheme::Npm),
             "maven" => Ok(Scheme::Maven),
@@ -141,6 +160,10 @@ impl FromStr for Scheme {
 pub enum Version {
     /// A Debian version.
     Dpkg(dpkg::Version),
+    /// An RPM version.
+    Rpm(rpm::Version),
+    /// An Alpine version.
+    Apk(apk::Version),
     /// A SemVer version parsed leniently.
     Semver(semver::Version),
     /// An npm version (SemVer, parsed as node-semver's loose mode does).
@@ -168,6 +191,8 @@ impl Version {
     pub fn scheme(&self) -> Scheme {
         match self {
             Version::Dpkg(_) => Scheme::Dpkg,
+            Version::Rpm(_) => Scheme::Rpm,
+            Version::Apk(_) => Scheme::Apk,
             Version::Semver(_) => Scheme::Semver,
             Version::Npm(_) => Scheme::Npm,
             Version::Maven(_) => Scheme::Maven,
@@ -188,6 +213,8 @@ impl Version {
     pub fn cmp_same_scheme(&self, other: &Version) -> Ordering {
         match (self, other) {
             (Version::Dpkg(a), Version::Dpkg(b)) => a.cmp(b),
+            (Version::Rpm(a), Version::Rpm(b)) => a.cmp(b),
+            (Version::Apk(a), Version::Apk(b)) => a.cmp(b),
             (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
             (Version::Npm(a), Version::Npm(b)) => a.cmp(b),
             (Version::Maven(a), Version::Maven(b)) => a.cmp(b),

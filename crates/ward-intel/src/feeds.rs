@@ -1,0 +1,6 @@
+//! Parsers of the feed formats, one module per format.
+
+pub mod nvd;
+mod record_error;
+
+pub use record_error::RecordError;

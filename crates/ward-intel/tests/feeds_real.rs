@@ -1,0 +1,100 @@
+//! Real-data tests of the feed parsers against the staged public snapshots.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use flate2::read::GzDecoder;
+use ward_intel::feeds::nvd::{self, NvdCve};
+use ward_intel::feeds::RecordError;
+
+fn shared_dir() -> PathBuf {
+    std::env::var_os("WARD_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")))
+}
+
+fn data(path: &str) -> PathBuf {
+    shared_dir().join("data").join(path)
+}
+
+fn read_nvd(path: &str) -> (nvd::FeedHeader, Vec<NvdCve>, Vec<RecordError>) {
+    let file = fs_err::File::open(data(path)).expect("open staged NVD file");
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let header = nvd::parse_feed(GzDecoder::new(file), |result| match result {
+        Ok(cve) => records.push(cve),
+        Err(error) => errors.push(error),
+    })
+    .expect("NVD file parses");
+    (header, records, errors)
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn nvd_modified_window_counts() {
+    let (header, records, errors) = read_nvd("nvd/nvdcve-2.0-modified-2024-10-25.json.gz");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(header.total_results, Some(2393));
+    assert_eq!(records.len(), 2393);
+
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    for cve in &records {
+        *statuses.entry(cve.status.to_string()).or_default() += 1;
+    }
+    let expected = [
+        ("Analyzed", 1005),
+        ("Awaiting Analysis", 596),
+        ("Modified", 569),
+        ("Received", 203),
+        ("Rejected", 12),
+        ("Undergoing Analysis", 8),
+    ];
+    for (status, count) in expected {
+        assert_eq!(
+            statuses.get(status).copied(),
+            Some(count),
+            "status {status}"
+        );
+    }
+    assert_eq!(records.iter().filter(|cve| cve.is_rejected()).count(), 12);
+
+    let with_v31 = records
+        .iter()
+        .filter(|cve| {
+            cve.metrics
+                .iter()
+                .any(|metric| metric.version == ward_intel::cvss::CvssVersion::V3_1)
+        })
+        .count();
+    assert_eq!(with_v31, 1624, "records with CVSS v3.1");
+    let with_configurations = records
+        .iter()
+        .filter(|cve| !cve.configurations.is_empty())
+        .count();
+    assert_eq!(with_configurations, 1575, "records with configurations");
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn nvd_files_parse_without_errors() {
+    let expected = [
+        ("nvd/nvdcve-2.0-modified-2024-07-18.json.gz", 1614),
+        ("nvd/nvdcve-2.0-2016.json.gz", 6517),
+        ("nvd/kev-subset-nvdcve-2.0.json.gz", 322),
+    ];
+    for (path, count) in expected {
+        let (_, records, errors) = read_nvd(path);
+        assert!(errors.is_empty(), "{path}: {errors:?}");
+        assert_eq!(records.len(), count, "{path}");
+    }
+
+    let (_, kev_records, _) = read_nvd("nvd/kev-subset-nvdcve-2.0.json.gz");
+    let with_configurations = kev_records
+        .iter()
+        .filter(|cve| !cve.configurations.is_empty())
+        .count();
+    assert_eq!(
+        with_configurations, 313,
+        "KEV subset records with configurations"
+    );
+}
