@@ -5,6 +5,8 @@
 //! [`FileCollector::is_candidate`] check on the path and metadata, then
 //! [`FileCollector::parse`] on the files it accepts (lockfiles, `*.dist-info`, jars).
 
+mod deb822;
+pub mod dpkg;
 pub mod rpm;
 
 use std::path::{Path, PathBuf};
@@ -113,7 +115,7 @@ pub trait FileCollector: Send + Sync {
 
 /// Returns every collector of sources at fixed places, in the order [`collect`] runs them.
 pub fn fixed_place_collectors() -> Vec<Box<dyn Collector>> {
-    vec![Box::new(rpm::RpmCollector)]
+    vec![Box::new(dpkg::DpkgCollector), Box::new(rpm::RpmCollector)]
 }
 
 /// Collects the inventory of the system below `options.root`.
