@@ -1,5 +1,7 @@
 //! Parsers of the feed formats, one module per format.
 
+pub mod archive;
+pub mod cve5;
 pub mod nvd;
 mod record_error;
 

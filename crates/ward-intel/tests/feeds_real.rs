@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use flate2::read::GzDecoder;
+use ward_intel::feeds::cve5;
 use ward_intel::feeds::nvd::{self, NvdCve};
 use ward_intel::feeds::RecordError;
 
@@ -97,4 +98,57 @@ fn nvd_files_parse_without_errors() {
         with_configurations, 313,
         "KEV subset records with configurations"
     );
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn cve5_vulnrichment_counts() {
+    let file = fs_err::File::open(data("cve5/vulnrichment-kev-and-2024-10.zip")).expect("open zip");
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    cve5::parse_zip(file, |result| match result {
+        Ok(record) => records.push(record),
+        Err(error) => errors.push(error),
+    })
+    .expect("zip opens");
+
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 2982);
+    assert_eq!(
+        records.iter().filter(|record| record.is_rejected()).count(),
+        7
+    );
+
+    let cisa: Vec<&cve5::Container> = records
+        .iter()
+        .filter_map(|record| record.cisa_adp())
+        .collect();
+    assert_eq!(cisa.len(), 2975, "records with a CISA ADP container");
+    assert_eq!(
+        cisa.iter().filter(|adp| adp.ssvc.is_some()).count(),
+        2975,
+        "SSVC"
+    );
+    assert_eq!(
+        cisa.iter().filter(|adp| adp.kev.is_some()).count(),
+        222,
+        "KEV markers"
+    );
+    assert_eq!(
+        cisa.iter().map(|adp| adp.metrics.len()).sum::<usize>(),
+        432,
+        "ADP CVSS entries"
+    );
+
+    let pan_os = records
+        .iter()
+        .find(|record| record.id == "CVE-2024-3400")
+        .expect("CVE-2024-3400 is staged");
+    let ssvc = pan_os
+        .cisa_adp()
+        .and_then(|adp| adp.ssvc.clone())
+        .expect("SSVC");
+    assert_eq!(ssvc.exploitation.as_deref(), Some("active"));
+    assert_eq!(ssvc.automatable.as_deref(), Some("yes"));
+    assert_eq!(ssvc.technical_impact.as_deref(), Some("total"));
 }
