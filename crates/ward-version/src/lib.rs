@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod apk;
+pub mod constraint;
 pub mod cran;
 pub mod dpkg;
 mod error;
