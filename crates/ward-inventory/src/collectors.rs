@@ -6,6 +6,7 @@
 //! [`FileCollector::parse`] on the files it accepts (lockfiles, `*.dist-info`, jars).
 
 mod deb822;
+pub mod apps;
 pub mod dpkg;
 pub mod rpm;
 
@@ -115,7 +116,10 @@ pub trait FileCollector: Send + Sync {
 
 /// Returns every collector of sources at fixed places, in the order [`collect`] runs them.
 pub fn fixed_place_collectors() -> Vec<Box<dyn Collector>> {
-    vec![Box::new(dpkg::DpkgCollector), Box::new(rpm::RpmCollector)]
+    let mut collectors: Vec<Box<dyn Collector>> =
+        vec![Box::new(dpkg::DpkgCollector), Box::new(rpm::RpmCollector)];
+    collectors.extend(apps::collectors());
+    collectors
 }
 
 /// Collects the inventory of the system below `options.root`.

@@ -125,6 +125,10 @@ pub struct Software {
     /// only comparable with fixes for the same module stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modularity_label: Option<String>,
+    /// Identifier the platform gives the installed item, where it differs from `name`
+    /// (macOS bundle identifier, Windows uninstall key, snap `name/revision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
     /// OS package that installed this component's files (`deb:python3-requests`), for a
     /// language package shipped by the distro; such a component is judged by distro data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
