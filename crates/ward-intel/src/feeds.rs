@@ -1,5 +1,6 @@
 //! Parsers of the feed formats, one module per format.
 
+pub mod alpine;
 pub mod archive;
 pub mod cve5;
 pub mod nvd;

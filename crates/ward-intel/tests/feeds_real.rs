@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use flate2::read::GzDecoder;
-use ward_intel::feeds::cve5;
 use ward_intel::feeds::nvd::{self, NvdCve};
 use ward_intel::feeds::RecordError;
+use ward_intel::feeds::{alpine, cve5};
 
 fn shared_dir() -> PathBuf {
     std::env::var_os("WARD_SHARED_DIR")
@@ -151,4 +151,49 @@ fn cve5_vulnrichment_counts() {
     assert_eq!(ssvc.exploitation.as_deref(), Some("active"));
     assert_eq!(ssvc.automatable.as_deref(), Some("yes"));
     assert_eq!(ssvc.technical_impact.as_deref(), Some("total"));
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn alpine_secdb_counts() {
+    let mut secdb = alpine::AlpineSecdb::new();
+    let mut files = 0;
+    let mut items = 0;
+    for branch in fs_err::read_dir(data("alpine-secdb")).expect("read secdb directory") {
+        let branch = branch.expect("directory entry").path();
+        for file in fs_err::read_dir(&branch).expect("read branch directory") {
+            let path = file.expect("directory entry").path();
+            let bytes = fs_err::read(&path).expect("read secdb file");
+            let parsed = alpine::parse_file(&bytes, &path.display().to_string())
+                .unwrap_or_else(|error| panic!("{error}"));
+            items += parsed.fixes.len();
+            files += 1;
+            secdb.add(parsed);
+        }
+    }
+    assert_eq!(files, 41);
+    assert_eq!(items, 85277, "secfixes items");
+
+    let (advisories, errors) = secdb.into_advisories();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(advisories.len(), 7717, "one advisory per id");
+    let entries: usize = advisories
+        .iter()
+        .map(|advisory| advisory.affected.len())
+        .sum();
+    assert_eq!(entries, 84990, "one entry per (id, branch, package)");
+
+    let advisory = advisories
+        .iter()
+        .find(|advisory| advisory.id == "ALPINE-CVE-2024-5535")
+        .expect("CVE-2024-5535 is listed");
+    let openssl = advisory
+        .affected
+        .iter()
+        .find(|entry| entry.ecosystem == "Alpine:v3.20" && entry.package == "openssl")
+        .expect("openssl on v3.20");
+    assert_eq!(
+        openssl.ranges[0].events[1],
+        ward_version::range::Event::Fixed("3.3.1-r1".to_owned())
+    );
 }
