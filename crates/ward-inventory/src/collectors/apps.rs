@@ -2,7 +2,7 @@
 //! Homebrew, Windows installed programs and servicing packages, Chocolatey, snap and flatpak.
 //!
 //! Each format has its own module. Sources at fixed places below the root are read by
-//! [`Collector`]s (registered in [`collectors`]); formats that only exist as command output
+//! [`Collector`]s (registered in [`collectors`]). Formats that only exist as command output
 //! or exports (`system_profiler`, `reg export`, `DISM /get-packages`, `snap list`,
 //! `flatpak list`) have `parse` functions for import. Rows carry no advisory `ecosystem`,
 //! because no advisory feed ward reads is keyed by these package types.

@@ -1,7 +1,7 @@
 //! snap packages, from their mounted metadata and from `snap list` output.
 //!
 //! snapd mounts each installed revision at `snap/<name>/<revision>` and points
-//! `snap/<name>/current` at the active one; `meta/snap.yaml` inside it holds `name` and
+//! `snap/<name>/current` at the active one; `meta/snap.yaml` inside it contains `name` and
 //! `version`. The collector reads the `current` revision of each snap. On an image that is
 //! not running, the mounts are absent and only the `var/lib/snapd/snaps/<name>_<rev>.snap`
 //! squashfs files exist.

@@ -3,7 +3,7 @@
 //! The text form lists each application as a 4-space-indented `Name:` line followed by
 //! 6-space-indented `Key: value` lines (`Version`, `Location`, `Kind`…). Keys are English
 //! whatever the system language, but names are localised. The XML form is a property list:
-//! an array of one dictionary whose `_items` array holds one dictionary per application
+//! an array of one dictionary whose `_items` array contains one dictionary per application
 //! (`_name`, `version`, `path`, `obtained_from`, `lastModified`).
 //!
 //! An application without a version is kept with an empty `version`, because it is still

@@ -159,7 +159,7 @@ fn real_homebrew_prefix() {
     let prefix = pkgdb().join("homebrew");
     let collection = homebrew::collect_prefix(&pkgdb(), &prefix);
     assert_eq!(collection.diagnostics, vec![]);
-    // `Caskroom/somefolder` holds a receipt but no version directory, so it is no cask.
+    // `Caskroom/somefolder` contains a receipt but no version directory, so it is no cask.
     assert_eq!(collection.software.len(), 1);
     let rclone = &collection.software[0];
     assert_eq!(rclone.name, "rclone");

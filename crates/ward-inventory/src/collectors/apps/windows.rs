@@ -7,7 +7,7 @@
 //! 32-bit view sets architecture `x86`.
 //!
 //! The same data is importable from a `reg export` file ([`reg_export`]), so that the logic
-//! is tested on every platform; the live registry is read through `winreg` on Windows only.
+//! is tested on every platform. The live registry is read through `winreg` on Windows only.
 //! Servicing packages and KB updates come from `DISM /online /get-packages` ([`dism`]).
 
 pub mod dism;
@@ -62,12 +62,12 @@ pub struct UninstallEntry {
     pub key: String,
     /// Architecture of the registry view (`x86` for `WOW6432Node`), `None` for the native one.
     pub architecture: Option<&'static str>,
-    /// Values by name; the default value is named `@`.
+    /// Values by name, the default value being named `@`.
     pub values: BTreeMap<String, RegistryValue>,
 }
 
-/// Converts an uninstall entry into a row; `None` when it has no `DisplayName`, as for
-/// components Windows' own Programs list does not show either.
+/// Converts an uninstall entry into a row. Returns `None` when it has no `DisplayName`,
+/// because Windows' own Programs list hides such components too.
 pub fn program_row(entry: &UninstallEntry, display: &str) -> Option<Software> {
     let text = |name: &str| entry.values.get(name).and_then(RegistryValue::as_text);
     let name = text("DisplayName")?;
@@ -87,8 +87,8 @@ fn parse_install_date(text: &str) -> Option<DateTime<Utc>> {
     Some(date.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
-/// Collector of the live registry's installed programs; finds nothing on other platforms
-/// and on a root other than `/`.
+/// Collector of the live registry's installed programs. It finds nothing on other
+/// platforms or on a root other than `/`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WindowsProgramsCollector;
 

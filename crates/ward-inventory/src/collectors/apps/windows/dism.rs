@@ -16,7 +16,7 @@ use crate::Software;
 /// Name recorded in rows and diagnostics of this import.
 pub const COLLECTOR: &str = "dism";
 
-/// What a `DISM /get-packages` output lists.
+/// Contents of a `DISM /get-packages` output.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DismPackages {
     /// OS build from the `Image Version` line (`10.0.17763.3406`).
@@ -86,8 +86,8 @@ fn add_package(block: &[(u64, &str, &str)], display: &str, collection: &mut Coll
     software.architecture = Some(arch.to_owned()).filter(|arch| !arch.is_empty());
     software.identifier = Some(identity.to_owned());
     software.status = field("Release Type").map(str::to_owned);
-    // NOTE: DISM prints the install time in the system's locale; only the US form
-    // `9/15/2018 9:08 AM` is parsed, others leave `installed_at` empty.
+    // NOTE: DISM prints the install time in the system's locale. Only the US form
+    // `9/15/2018 9:08 AM` is parsed, and others leave `installed_at` empty.
     software.installed_at = field("Install Time")
         .and_then(|time| NaiveDateTime::parse_from_str(time, "%m/%d/%Y %I:%M %p").ok())
         .map(|time| DateTime::<Utc>::from_naive_utc_and_offset(time, Utc));
