@@ -1,6 +1,7 @@
 //! Parsers of the feed formats, one module per format.
 
 pub mod alpine;
+pub mod anchore;
 pub mod archive;
 pub mod cve5;
 pub mod nvd;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use flate2::read::GzDecoder;
 use ward_intel::feeds::nvd::{self, NvdCve};
 use ward_intel::feeds::RecordError;
-use ward_intel::feeds::{alpine, cve5};
+use ward_intel::feeds::{alpine, anchore, cve5};
 
 fn shared_dir() -> PathBuf {
     std::env::var_os("WARD_SHARED_DIR")
@@ -195,5 +195,39 @@ fn alpine_secdb_counts() {
     assert_eq!(
         openssl.ranges[0].events[1],
         ward_version::range::Event::Fixed("3.3.1-r1".to_owned())
+    );
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn anchore_overrides_counts() {
+    let file =
+        fs_err::File::open(data("nvd/anchore-nvd-data-overrides.tar.gz")).expect("open tar.gz");
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    anchore::parse_tar_gz(file, |result| match result {
+        Ok(record) => records.push(record),
+        Err(error) => errors.push(error),
+    })
+    .expect("tar.gz reads");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 32184);
+    assert!(records
+        .iter()
+        .all(|record| record.cve_id.starts_with("CVE-")));
+    let with_vulnerable = records
+        .iter()
+        .filter(|record| {
+            record.configurations.iter().any(|configuration| {
+                configuration
+                    .nodes
+                    .iter()
+                    .any(|node| node.cpe_match.iter().any(|cpe| cpe.vulnerable))
+            })
+        })
+        .count();
+    assert!(
+        with_vulnerable > 30_000,
+        "{with_vulnerable} overrides name a vulnerable CPE"
     );
 }
