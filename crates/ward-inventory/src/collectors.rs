@@ -5,9 +5,12 @@
 //! [`FileCollector::is_candidate`] check on the path and metadata, then
 //! [`FileCollector::parse`] on the files it accepts (lockfiles, `*.dist-info`, jars).
 
-mod deb822;
+pub mod apk;
 pub mod apps;
+mod deb822;
 pub mod dpkg;
+pub mod opkg;
+pub mod pacman;
 pub mod rpm;
 
 use std::path::{Path, PathBuf};
@@ -116,8 +119,13 @@ pub trait FileCollector: Send + Sync {
 
 /// Returns every collector of sources at fixed places, in the order [`collect`] runs them.
 pub fn fixed_place_collectors() -> Vec<Box<dyn Collector>> {
-    let mut collectors: Vec<Box<dyn Collector>> =
-        vec![Box::new(dpkg::DpkgCollector), Box::new(rpm::RpmCollector)];
+    let mut collectors: Vec<Box<dyn Collector>> = vec![
+        Box::new(dpkg::DpkgCollector),
+        Box::new(apk::ApkCollector),
+        Box::new(pacman::PacmanCollector),
+        Box::new(opkg::OpkgCollector),
+        Box::new(rpm::RpmCollector),
+    ];
     collectors.extend(apps::collectors());
     collectors
 }
