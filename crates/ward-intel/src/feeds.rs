@@ -5,6 +5,7 @@ pub mod anchore;
 pub mod archive;
 pub mod cve5;
 pub mod nvd;
+pub mod pypa;
 mod record_error;
 
 pub use record_error::RecordError;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use flate2::read::GzDecoder;
 use ward_intel::feeds::nvd::{self, NvdCve};
 use ward_intel::feeds::RecordError;
-use ward_intel::feeds::{alpine, anchore, cve5};
+use ward_intel::feeds::{alpine, anchore, cve5, pypa};
 
 fn shared_dir() -> PathBuf {
     std::env::var_os("WARD_SHARED_DIR")
@@ -230,4 +230,28 @@ fn anchore_overrides_counts() {
         with_vulnerable > 30_000,
         "{with_vulnerable} overrides name a vulnerable CPE"
     );
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn pypa_advisories_parse() {
+    let file =
+        fs_err::File::open(data("advisory-db/pypa-advisory-database.zip")).expect("open zip");
+    let mut advisories = Vec::new();
+    let mut errors = Vec::new();
+    pypa::parse_zip(file, |result| match result {
+        Ok(advisory) => advisories.push(advisory),
+        Err(error) => errors.push(error),
+    })
+    .expect("zip opens");
+    println!(
+        "PyPA: {} advisories, {} errors",
+        advisories.len(),
+        errors.len()
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(advisories.len(), 2661);
+    assert!(advisories
+        .iter()
+        .all(|advisory| advisory.id.starts_with("PYSEC-")));
 }
