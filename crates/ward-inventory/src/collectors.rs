@@ -134,7 +134,8 @@ pub fn fixed_place_collectors() -> Vec<Box<dyn Collector>> {
 ///
 /// Steps: OS detection and device identity first (collectors use the release for the
 /// advisory namespace and the package URL), then every collector of [`fixed_place_collectors`],
-/// then the device facts derived from the packages (architecture).
+/// then the device facts derived from the packages (architecture, kernels and whether a
+/// reboot is required).
 ///
 /// Never fails: what cannot be read becomes a diagnostic in the returned inventory.
 #[tracing::instrument(skip_all, fields(root = %options.root.display()))]
@@ -171,7 +172,10 @@ pub fn collect(options: &CollectOptions) -> Inventory {
         collection.extend(collector.collect(&context));
     }
     diagnostics.extend(collection.diagnostics);
-    let software = collection.software;
+    let mut software = collection.software;
+
+    let reboot_required =
+        crate::os::annotate_kernels(&mut software, identity.kernel.as_ref(), &mut diagnostics);
 
     let architecture = crate::os::detect_architecture(&context, os.as_ref(), &software);
     let device = Device {
@@ -181,7 +185,7 @@ pub fn collect(options: &CollectOptions) -> Inventory {
         kernel: identity.kernel,
         architecture,
         advisory_ecosystem,
-        reboot_required: None,
+        reboot_required,
         extra: serde_json::Map::new(),
     };
 

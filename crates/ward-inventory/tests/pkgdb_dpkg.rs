@@ -187,3 +187,28 @@ fn distroless_status_dir() {
         collection.diagnostics
     );
 }
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn signed_ubuntu_kernel_maps_to_its_source() {
+    let mut collection = collect_status("edge-cases/deinstall.status");
+    let running = ward_inventory::Kernel {
+        release: "6.14.0-1012-aws".to_owned(),
+        version: None,
+    };
+    let mut diagnostics = Vec::new();
+    let reboot = ward_inventory::os::annotate_kernels(
+        &mut collection.software,
+        Some(&running),
+        &mut diagnostics,
+    );
+
+    assert_eq!(reboot, Some(false), "the only installed kernel is running");
+    let row = &collection.software[0];
+    let kernel = row.kernel.as_ref().expect("kernel facts");
+    assert_eq!(kernel.release, "6.14.0-1012-aws");
+    assert_eq!(kernel.flavour.as_deref(), Some("aws"));
+    assert_eq!(kernel.source_name, "linux-aws-6.14");
+    assert_eq!(kernel.is_running, Some(true));
+    assert_eq!(row.source_name.as_deref(), Some("linux-aws-6.14"));
+}
