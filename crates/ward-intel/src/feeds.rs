@@ -6,6 +6,7 @@ pub mod archive;
 pub mod cve5;
 pub mod nvd;
 pub mod pypa;
+pub mod rustsec;
 mod record_error;
 
 pub use record_error::RecordError;

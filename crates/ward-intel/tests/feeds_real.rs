@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use flate2::read::GzDecoder;
 use ward_intel::feeds::nvd::{self, NvdCve};
 use ward_intel::feeds::RecordError;
-use ward_intel::feeds::{alpine, anchore, cve5, pypa};
+use ward_intel::feeds::{alpine, anchore, cve5, pypa, rustsec};
 
 fn shared_dir() -> PathBuf {
     std::env::var_os("WARD_SHARED_DIR")
@@ -254,4 +254,49 @@ fn pypa_advisories_parse() {
     assert!(advisories
         .iter()
         .all(|advisory| advisory.id.starts_with("PYSEC-")));
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn rustsec_advisories_parse() {
+    let file = fs_err::File::open(data("advisory-db/rustsec-advisory-db.zip")).expect("open zip");
+    let mut advisories = Vec::new();
+    let mut errors = Vec::new();
+    rustsec::parse_zip(file, |result| match result {
+        Ok(advisory) => advisories.push(advisory),
+        Err(error) => errors.push(error),
+    })
+    .expect("zip opens");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(advisories.len(), 1205);
+
+    let conversion_errors: Vec<RecordError> = advisories
+        .iter()
+        .filter_map(|advisory| advisory.to_advisory().err())
+        .collect();
+    println!(
+        "RustSec: {} advisories, {} withdrawn, {} informational, {} not convertible",
+        advisories.len(),
+        advisories
+            .iter()
+            .filter(|advisory| advisory.withdrawn.is_some())
+            .count(),
+        advisories
+            .iter()
+            .filter(|advisory| advisory.informational.is_some())
+            .count(),
+        conversion_errors.len()
+    );
+    for error in &conversion_errors {
+        println!("  {error}");
+    }
+    // RUSTSEC-2020-0055 lists `> 0`, a partial version with no single successor.
+    assert_eq!(conversion_errors.len(), 1, "{conversion_errors:?}");
+
+    let hyper = advisories
+        .iter()
+        .find(|advisory| advisory.id == "RUSTSEC-2021-0079")
+        .expect("RUSTSEC-2021-0079 is staged");
+    assert_eq!(hyper.package, "hyper");
+    assert_eq!(hyper.patched, vec![">= 0.14.10".to_owned()]);
 }
