@@ -194,7 +194,7 @@ where
 impl RustsecAdvisory {
     /// Converts the advisory into an [`Advisory`] for the `crates.io` ecosystem.
     ///
-    /// Returns an error naming the requirement when `patched` or `unaffected` holds one
+    /// Returns an error naming the requirement when `patched` or `unaffected` contains one
     /// that cannot be turned into OSV events; the verbatim strings stay available on
     /// `self`.
     pub fn to_advisory(&self) -> Result<Advisory, RecordError> {
