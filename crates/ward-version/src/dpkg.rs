@@ -199,13 +199,23 @@ impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
             .cmp(&other.epoch)
-            .then_with(|| compare_part(self.upstream(), other.upstream()))
-            .then_with(|| {
-                compare_part(
-                    self.revision().unwrap_or(""),
-                    other.revision().unwrap_or(""),
-                )
-            })
+            .then_with(|| compare_part(self.upstream_bytes(), other.upstream_bytes()))
+            .then_with(|| compare_part(self.revision_bytes(), other.revision_bytes()))
+    }
+}
+
+impl Version {
+    fn upstream_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.upstream_start..self.upstream_end]
+    }
+
+    /// Returns the revision's bytes, empty when there is none: dpkg compares a missing
+    /// revision as the empty string.
+    fn revision_bytes(&self) -> &[u8] {
+        match self.revision_start {
+            Some(start) => &self.text.as_bytes()[start..],
+            None => b"",
+        }
     }
 }
 
@@ -223,42 +233,110 @@ impl PartialEq for Version {
 
 impl Eq for Version {}
 
-/// Returns the weight of a byte outside digit runs, as dpkg's `order()`: `~` first, then the
-/// end of the string, then letters, then everything else.
-fn weight(c: Option<u8>) -> i32 {
-    match c {
+/// Weight of each byte outside digit runs, as dpkg's `order()`: `~` first, then digits and
+/// the end of the string (both `0`), then letters, then everything else.
+///
+/// No byte other than a digit weighs `0`, which [`compare_runs`] relies on.
+const WEIGHTS: [i16; 256] = {
+    let mut weights = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        weights[byte] = if c.is_ascii_digit() {
+            0
+        } else if c.is_ascii_alphabetic() {
+            c as i16
+        } else if c == b'~' {
+            -1
+        } else if c >= 0x80 {
+            // dpkg adds 256 to a `char`, which is signed on the platforms Debian builds
+            // for, so bytes above 0x7f land between letters and ASCII punctuation.
+            c as i16
+        } else {
+            c as i16 + 256
+        };
+        byte += 1;
+    }
+    weights
+};
+
+/// Returns the weight of the byte at `index`, `0` past the end.
+fn weight_at(text: &[u8], index: usize) -> i16 {
+    match text.get(index) {
+        Some(&c) => WEIGHTS[usize::from(c)],
         None => 0,
-        Some(c) if c.is_ascii_digit() => 0,
-        Some(c) if c.is_ascii_alphabetic() => i32::from(c),
-        Some(b'~') => -1,
-        // dpkg adds 256 to a `char`, which is signed on the platforms Debian builds for, so
-        // bytes above 0x7f land between letters and ASCII punctuation.
-        Some(c) if c >= 0x80 => i32::from(c),
-        Some(c) => i32::from(c) + 256,
     }
 }
 
-/// Compares two upstream versions or two revisions as dpkg's `verrevcmp` does: alternating
-/// non-digit runs (by [`weight`]) and digit runs (numerically), without allocating.
-fn compare_part(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    let is_digit = |c: Option<&u8>| c.is_some_and(u8::is_ascii_digit);
+/// Compares two upstream versions or two revisions as dpkg's `verrevcmp` does, without
+/// allocating.
+///
+/// Fast path: the loop starts at `start`, the last digit-run start of the common prefix,
+/// so the shared start of two similar versions costs one byte scan. This gives dpkg's
+/// result because `start` lies at or before the first differing byte and is `0` or follows
+/// a non-digit:
+/// - Before `start` the two strings are identical, so dpkg's loop reads the same bytes on
+///   both sides. Every weight and every digit run is equal, so it returns nothing there,
+///   and its two indices are equal when they reach `start`.
+/// - `start` is not inside a digit run, so dpkg reaches `start` in its non-digit phase with
+///   no digit comparison pending, the state in which a fresh loop begins. A digit and the
+///   end of the string both weigh `0`, so that phase ends at the same byte in both loops.
+///
+/// `dpkg_fast_path_matches_reference` checks this against the loop without the fast path.
+fn compare_part(a: &[u8], b: &[u8]) -> Ordering {
+    let common = common_prefix_len(a, b);
+    if common == a.len() && common == b.len() {
+        return Ordering::Equal;
+    }
 
+    // Back up to the start of the digit run that the common prefix ends in, if any.
+    let mut start = common;
+    while start > 0 && a[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    compare_runs(&a[start..], &b[start..])
+}
+
+/// Returns the length of the longest common prefix, comparing eight bytes at a time.
+fn common_prefix_len(a: &[u8], b: &[u8]) -> usize {
+    let mut offset = 0;
+    while let (Some(x), Some(y)) = (
+        a[offset..].first_chunk::<8>(),
+        b[offset..].first_chunk::<8>(),
+    ) {
+        // In little-endian order, the lowest set bit of the XOR is in the first differing
+        // byte.
+        let difference = u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y);
+        if difference != 0 {
+            return offset + (difference.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    let rest = a[offset..].iter().zip(&b[offset..]);
+    offset + rest.take_while(|(x, y)| x == y).count()
+}
+
+/// Runs dpkg's `verrevcmp` loop: alternating non-digit runs, compared byte by byte by
+/// [`WEIGHTS`], and digit runs, compared as numbers of any length.
+fn compare_runs(a: &[u8], b: &[u8]) -> Ordering {
+    let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
-        // Non-digit run: both sides advance together until a weight differs.
-        while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit()) {
-            let weight_a = weight(a.get(i).copied());
-            let weight_b = weight(b.get(j).copied());
+        // Non-digit run. The indices stop at a digit or at the end (weight 0), so they never
+        // pass the end: when one side weighs 0 and the other does not, the loop returns.
+        loop {
+            let (weight_a, weight_b) = (weight_at(a, i), weight_at(b, j));
             if weight_a != weight_b {
                 return weight_a.cmp(&weight_b);
+            }
+            if weight_a == 0 {
+                break;
             }
             i += 1;
             j += 1;
         }
 
-        // Digit run: skip leading zeros, then the longer run wins, else the first differing
-        // digit decides.
+        // Digit run: skip leading zeros, then the longer run is the larger number, else the
+        // first differing digit decides. Both runs end together here, or one side returns.
         while a.get(i) == Some(&b'0') {
             i += 1;
         }
@@ -266,18 +344,17 @@ fn compare_part(a: &str, b: &str) -> Ordering {
             j += 1;
         }
         let mut first_difference = Ordering::Equal;
-        while is_digit(a.get(i)) && is_digit(b.get(j)) {
+        while i < a.len() && j < b.len() && a[i].is_ascii_digit() && b[j].is_ascii_digit() {
             if first_difference == Ordering::Equal {
                 first_difference = a[i].cmp(&b[j]);
             }
             i += 1;
             j += 1;
         }
-        if is_digit(a.get(i)) {
-            return Ordering::Greater;
-        }
-        if is_digit(b.get(j)) {
-            return Ordering::Less;
+        let more_a = i < a.len() && a[i].is_ascii_digit();
+        let more_b = j < b.len() && b[j].is_ascii_digit();
+        if more_a != more_b {
+            return more_a.cmp(&more_b);
         }
         if first_difference != Ordering::Equal {
             return first_difference;
@@ -352,6 +429,14 @@ mod tests {
                 Less,
             ),
             ("1.00000000000000000000000000000000001", "1.1", Equal),
+            // The common prefix ends inside a digit run, which the fast path must compare
+            // whole.
+            ("1.2.3", "1.2.30", Less),
+            ("1.2.30", "1.2.4", Greater),
+            ("1.0001", "1.01", Equal),
+            ("1.0010", "1.01", Greater),
+            ("1.2~", "1.2", Less),
+            ("1.2a", "1.2", Greater),
             // Non-ASCII bytes sort between letters and ASCII punctuation, as in dpkg.
             ("1.0é", "1.0a", Greater),
             ("1.0é", "1.0+", Less),
@@ -359,6 +444,62 @@ mod tests {
         for (a, b, expected) in cases {
             assert_eq!(parse(a).cmp(&parse(b)), expected, "{a} vs {b}");
             assert_eq!(parse(b).cmp(&parse(a)), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    /// dpkg's `verrevcmp` transcribed without the common-prefix fast path, as the reference
+    /// for [`compare_part`].
+    fn reference_verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
+        let (mut i, mut j) = (0, 0);
+        let digit_at = |text: &[u8], index: usize| text.get(index).is_some_and(u8::is_ascii_digit);
+        while i < a.len() || j < b.len() {
+            let mut first_difference = Ordering::Equal;
+            while (i < a.len() && !digit_at(a, i)) || (j < b.len() && !digit_at(b, j)) {
+                let (weight_a, weight_b) = (weight_at(a, i), weight_at(b, j));
+                if weight_a != weight_b {
+                    return weight_a.cmp(&weight_b);
+                }
+                i += 1;
+                j += 1;
+            }
+            while a.get(i) == Some(&b'0') {
+                i += 1;
+            }
+            while b.get(j) == Some(&b'0') {
+                j += 1;
+            }
+            while digit_at(a, i) && digit_at(b, j) {
+                if first_difference == Ordering::Equal {
+                    first_difference = a[i].cmp(&b[j]);
+                }
+                i += 1;
+                j += 1;
+            }
+            if digit_at(a, i) {
+                return Ordering::Greater;
+            }
+            if digit_at(b, j) {
+                return Ordering::Less;
+            }
+            if first_difference != Ordering::Equal {
+                return first_difference;
+            }
+        }
+        Ordering::Equal
+    }
+
+    proptest::proptest! {
+        /// Pairs share a random prefix so that the fast path starts at every kind of byte.
+        #[test]
+        fn dpkg_fast_path_matches_reference(
+            prefix in "[0-9a~.+]{0,8}",
+            a in "[0-9a~.+]{0,6}",
+            b in "[0-9a~.+]{0,6}",
+        ) {
+            let a = format!("{prefix}{a}");
+            let b = format!("{prefix}{b}");
+            let expected = reference_verrevcmp(a.as_bytes(), b.as_bytes());
+            proptest::prop_assert_eq!(compare_part(a.as_bytes(), b.as_bytes()), expected);
         }
     }
 
