@@ -15,7 +15,7 @@ fn dpkg_fixtures() -> PathBuf {
     shared_dir().join("fixtures/pkgdb/dpkg")
 }
 
-/// Runs the collector over a root whose status file (or `status.d/`) holds `files`.
+/// Runs the collector over a root that contains `files` (target path, source file).
 fn collect_files(files: &[(&str, &Path)]) -> Collection {
     let root = tempfile::tempdir().expect("temp dir");
     for (relative, source) in files {

@@ -1,10 +1,9 @@
 //! Alpine packages from the apk database, `lib/apk/db/installed`.
 //!
-//! The format (apk-tools `apk_database.c`, "installed database") is one record per package,
-//! records separated by blank lines, each line `K:value` with a one-letter key:
-//! `P` name, `V` version, `A` architecture, `o` origin (the source package, whose
-//! advisories apply to all its subpackages), `t` build time. Files (`F`, `R`, `Z`, `a`…)
-//! follow in the same record and are skipped.
+//! The file holds one record per package, and blank lines separate records. Each line is
+//! `K:value` with a one-letter key: `P` name, `V` version, `A` architecture, `o` origin and
+//! `t` build time. The origin is the source package, whose advisories apply to all its
+//! subpackages. File lines (`F`, `R`, `Z`, `a`…) follow in the same record and are skipped.
 
 use packageurl::PackageUrl;
 
@@ -41,7 +40,7 @@ impl Collector for ApkCollector {
     }
 }
 
-/// What the rows take from the detected release.
+/// Release facts copied into every row.
 #[derive(Debug, Clone, Default)]
 pub struct Release {
     /// Advisory namespace (`Alpine:v3.20`).

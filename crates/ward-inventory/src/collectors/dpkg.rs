@@ -1,7 +1,7 @@
 //! Debian packages from the dpkg database: `var/lib/dpkg/status` and, on distroless images,
 //! one file per package in `var/lib/dpkg/status.d/`.
 //!
-//! Traps of the format (dpkg `deb-status(5)`, Debian Policy §5.6):
+//! Traps of the format:
 //! - `Status:` is `want flag status`. Only the status word `installed` (and the
 //!   trigger states, whose files are configured) means the files are on disk as that
 //!   version; `deinstall ok config-files` is a removed package whose configuration remains.

@@ -1,8 +1,8 @@
 //! Arch Linux packages from the pacman local database, `var/lib/pacman/local/<name>-<version>/desc`.
 //!
-//! Each `desc` file is a list of sections: a `%KEY%` line, value lines, then a blank line
-//! (libalpm `be_local.c`). `%NAME%`, `%VERSION%`, `%ARCH%` and `%BASE%` (the package base,
-//! i.e. the source package) are read.
+//! Each `desc` file is a list of sections: a `%KEY%` line, value lines, then a blank line.
+//! `%NAME%`, `%VERSION%`, `%ARCH%` and `%BASE%` (the package base, which is the source
+//! package) are read.
 
 use packageurl::PackageUrl;
 

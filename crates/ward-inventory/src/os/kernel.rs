@@ -23,9 +23,9 @@ const DEBIAN_ARCHITECTURES: &[&str] = &[
 /// Marks each kernel image row with its [`KernelPackage`] facts, maps signed wrappers to
 /// their kernel source, and returns whether a reboot is required.
 ///
-/// Returns `None` when the running kernel is unknown, no kernel image is installed, or the
-/// running kernel comes from no installed package (a custom or container host kernel); the
-/// last case adds an info diagnostic.
+/// Returns `None` when the running kernel is unknown or no kernel image is installed. It
+/// also returns `None`, with an info diagnostic, when the running kernel comes from no
+/// installed package (a custom kernel, or the host kernel of a container).
 pub fn annotate_kernels(
     software: &mut [Software],
     running: Option<&Kernel>,

@@ -1,7 +1,7 @@
 //! Advisory namespace of an operating system release, in OSV's ecosystem spelling.
 //!
-//! OSV scopes distribution advisories by release inside `affected[].package.ecosystem`
-//! (OSV schema, "Affected package ecosystems": <https://ossf.github.io/osv-schema/>):
+//! OSV scopes distribution advisories by release inside `affected[].package.ecosystem`, with
+//! these names:
 //!
 //! | OS | `os-release` | namespace |
 //! |---|---|---|
