@@ -15,4 +15,123 @@ pub enum IntelError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+
+    /// The database file does not exist.
+    #[error("intel database `{path}` not found")]
+    DatabaseMissing {
+        /// Database file that was expected.
+        path: PathBuf,
+    },
+
+    /// The database was written by a newer ward with a schema this build cannot read.
+    #[error("intel database `{path}` has schema version {found}, newer than the {supported} this ward supports")]
+    SchemaTooNew {
+        /// Database file.
+        path: PathBuf,
+        /// Schema version stored in the file.
+        found: i64,
+        /// Highest schema version this build reads.
+        supported: i64,
+    },
+
+    /// No default database location: neither `XDG_DATA_HOME` nor `HOME` is set.
+    #[error("no default intel database location: neither `XDG_DATA_HOME` nor `HOME` is set")]
+    NoDefaultPath,
+
+    /// A file could not be read.
+    #[error("failed to read `{path}`")]
+    Read {
+        /// File or directory.
+        path: PathBuf,
+        /// Underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An input file is not in any format `ward db import` recognises.
+    #[error("`{path}` is not a recognised feed file (expected an OSV zip or JSON record, CISA KEV JSON or FIRST EPSS CSV)")]
+    UnknownFormat {
+        /// The input file.
+        path: PathBuf,
+    },
+
+    /// An input file is damaged as a whole (a truncated zip, a KEV document without its
+    /// `vulnerabilities` list), so none of it was imported.
+    #[error("invalid feed file `{path}`: {reason}")]
+    InvalidFile {
+        /// The input file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A download failed after its retries.
+    #[error("download of `{url}` failed")]
+    Download {
+        /// Requested URL.
+        url: String,
+        /// Underlying failure.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// The server answered with an HTTP error status.
+    #[error("download of `{url}` failed with HTTP status {status}")]
+    HttpStatus {
+        /// Requested URL.
+        url: String,
+        /// Status code of the last attempt.
+        status: u16,
+    },
+
+    /// The feed host could not be reached at all (DNS, connection refused, no route).
+    #[error("cannot reach `{url}`: the feed host is offline or unreachable")]
+    Offline {
+        /// Requested URL.
+        url: String,
+        /// Underlying failure.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// Several downloads of one `update` failed; each is listed.
+    #[error("{} of the downloads failed: {}", .0.len(), join_errors(.0))]
+    Downloads(Vec<IntelError>),
+}
+
+impl IntelError {
+    /// Wraps a SQLite failure on `path`.
+    pub(crate) fn database(path: impl Into<PathBuf>, source: rusqlite::Error) -> Self {
+        IntelError::Database {
+            path: path.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// Returns whether the failure means the feed host could not be reached, so that a
+    /// caller can suggest `ward db import` instead.
+    pub fn is_offline(&self) -> bool {
+        match self {
+            IntelError::Offline { .. } => true,
+            IntelError::Downloads(errors) => errors.iter().all(IntelError::is_offline),
+            _ => false,
+        }
+    }
+}
+
+fn join_errors(errors: &[IntelError]) -> String {
+    let mut text = String::new();
+    for (index, error) in errors.iter().enumerate() {
+        if index > 0 {
+            text.push_str("; ");
+        }
+        text.push_str(&error.to_string());
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+    }
+    text
 }

@@ -1,5 +1,8 @@
 //! Parsers of the feed formats, one module per format.
 
+pub mod epss;
+pub mod kev;
+pub mod osv;
 pub mod alpine;
 pub mod anchore;
 pub mod archive;

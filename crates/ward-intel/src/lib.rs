@@ -8,11 +8,16 @@
 
 mod advisory;
 pub mod cvss;
+mod db;
 mod error;
 pub mod feeds;
+pub mod import;
 mod memory;
+pub mod progress;
+pub mod update;
 
 pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};
+pub use db::{IntelDb, SourceInfo, StoredRecord};
 pub use error::IntelError;
 pub use memory::MemoryIntel;
 
@@ -29,4 +34,14 @@ pub trait Intel {
 
     /// Returns the EPSS score of a CVE id, or `None` when the snapshot has none.
     fn epss(&self, cve_id: &str) -> Result<Option<EpssScore>, IntelError>;
+
+    /// Returns every id that names the same vulnerability as `id` (through `aliases`,
+    /// `upstream`, and `DEBIAN-CVE-…`/`UBUNTU-CVE-…` naming their CVE), transitively and
+    /// including `id` itself, sorted. `related` ids are not included.
+    ///
+    /// KEV and EPSS are keyed by CVE id, so callers join them through every id returned.
+    /// The default returns `id` alone.
+    fn aliases(&self, id: &str) -> Result<Vec<String>, IntelError> {
+        Ok(vec![id.to_owned()])
+    }
 }

@@ -1,0 +1,638 @@
+//! Reading one import input: format detection, then the parser and writer of its format.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+use serde_json::Value;
+
+use super::write::{self, EncodedRecord, SourceMeta};
+use super::{ImportInput, ImportProblem, ImportReport};
+use crate::feeds::{epss, kev, osv};
+use crate::progress::{Progress, ProgressUnit};
+use crate::IntelError;
+
+/// Largest record or decompressed file read into memory; larger ones are rejected so a
+/// zip bomb cannot exhaust memory.
+const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Number of parsed records that may wait for the writer.
+const CHANNEL_DEPTH: usize = 256;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Zip,
+    Gzip,
+    Json,
+    EpssCsv,
+    Unknown,
+}
+
+fn sniff(start: &[u8]) -> Sniffed {
+    if start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06") {
+        return Sniffed::Zip;
+    }
+    if start.starts_with(&[0x1f, 0x8b]) {
+        return Sniffed::Gzip;
+    }
+    if epss::looks_like_epss(start) {
+        return Sniffed::EpssCsv;
+    }
+    let text = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+    match text.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'{') | Some(b'[') => Sniffed::Json,
+        _ => Sniffed::Unknown,
+    }
+}
+
+fn read_error(path: &Path, source: std::io::Error) -> IntelError {
+    IntelError::Read {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn invalid(path: &Path, reason: impl Into<String>) -> IntelError {
+    IntelError::InvalidFile {
+        path: path.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
+    move |e| IntelError::database(path, e)
+}
+
+/// Imports one file or directory into the open transaction.
+pub fn import_input(
+    tx: &Transaction,
+    input: &ImportInput,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let metadata = fs_err::metadata(path).map_err(|source| read_error(path, source))?;
+    if metadata.is_dir() {
+        return import_directory(tx, input, report, progress);
+    }
+
+    let bytes = fs_err::read(path).map_err(|source| read_error(path, source))?;
+    import_bytes(tx, input, bytes, report, progress)
+}
+
+fn import_bytes(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: Vec<u8>,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    match sniff(&bytes) {
+        Sniffed::Zip => import_zip(tx, input, &bytes, report, progress),
+        Sniffed::Gzip => {
+            let inflated = gunzip(path, &bytes)?;
+            if sniff(&inflated) == Sniffed::Gzip {
+                return Err(invalid(path, "gzip inside gzip is not a feed format"));
+            }
+            import_bytes(tx, input, inflated, report, progress)
+        }
+        Sniffed::EpssCsv => import_epss(tx, input, &bytes, report),
+        Sniffed::Json => import_json(tx, input, &bytes, report, progress),
+        Sniffed::Unknown => Err(IntelError::UnknownFormat { path: path.clone() }),
+    }
+}
+
+fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, IntelError> {
+    let mut inflated = Vec::with_capacity(bytes.len() * 6);
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut inflated)
+        .map_err(|error| invalid(path, format!("corrupt or truncated gzip: {error}")))?;
+    if inflated.len() as u64 > MAX_FILE_BYTES {
+        return Err(invalid(
+            path,
+            format!("decompresses to more than {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    Ok(inflated)
+}
+
+fn import_json(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
+
+    if kev::is_kev_catalog(&value) {
+        return import_kev(tx, input, &value, report);
+    }
+    let records = match value {
+        Value::Array(items) if items.iter().all(osv::is_osv_record) && !items.is_empty() => items,
+        value if osv::is_osv_record(&value) => vec![value],
+        _ => return Err(IntelError::UnknownFormat { path: path.clone() }),
+    };
+
+    // A lone record file is its own source, so importing it never replaces an export.
+    let default_name = format!("file:{}", absolute(path).display());
+    let label = path.display().to_string();
+    let count = records.len();
+    let records = std::sync::Mutex::new(records.into_iter().map(Some).collect::<Vec<_>>());
+    let records = &records;
+    let reader = move || {
+        Box::new(move |index: usize| {
+            let value = records
+                .lock()
+                .ok()
+                .and_then(|mut items| items.get_mut(index).and_then(Option::take));
+            let result = match value {
+                Some(value) => {
+                    osv::parse_value(value).map(|record| Some(EncodedRecord::encode(record)))
+                }
+                None => Ok(None),
+            };
+            (String::new(), result)
+        }) as EntryReader<'_>
+    };
+    write_osv(
+        tx,
+        input,
+        &label,
+        Some(default_name),
+        count,
+        &reader,
+        report,
+        progress,
+    )
+}
+
+fn import_kev(
+    tx: &Transaction,
+    input: &ImportInput,
+    value: &Value,
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let started = Instant::now();
+    let path = &input.path;
+    let catalog = kev::parse_catalog(value).map_err(|reason| invalid(path, reason))?;
+
+    let source_id = write::begin_source(tx, "kev", &origin(input)).map_err(db_error(path))?;
+    let stored = write::replace_kev(tx, &catalog).map_err(db_error(path))?;
+    let skipped = catalog.problems.len() as u64;
+    let meta = SourceMeta {
+        name: input
+            .source_name
+            .clone()
+            .unwrap_or_else(|| "kev".to_owned()),
+        format: "kev".to_owned(),
+        origin: origin(input),
+        snapshot_at: catalog.date_released,
+        feed_version: catalog.catalog_version.clone(),
+        record_count: stored,
+        skipped_count: skipped,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+
+    let file = path.display().to_string();
+    report
+        .problems
+        .extend(catalog.problems.into_iter().map(|problem| ImportProblem {
+            file: file.clone(),
+            id: problem.id,
+            message: problem.message,
+        }));
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+fn import_epss(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let started = Instant::now();
+    let path = &input.path;
+    let file = epss::parse(bytes).map_err(|reason| invalid(path, reason))?;
+
+    let score_date = file.score_date.or_else(|| date_from_file_name(path));
+    let source_id = write::begin_source(tx, "epss", &origin(input)).map_err(db_error(path))?;
+    let stored = write::replace_epss(tx, &file).map_err(db_error(path))?;
+    let meta = SourceMeta {
+        name: input
+            .source_name
+            .clone()
+            .unwrap_or_else(|| "epss".to_owned()),
+        format: "epss".to_owned(),
+        origin: origin(input),
+        snapshot_at: score_date,
+        feed_version: file.model_version.clone(),
+        record_count: stored,
+        skipped_count: file.problem_count as u64,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+
+    let name = path.display().to_string();
+    report
+        .problems
+        .extend(file.problems.into_iter().map(|problem| ImportProblem {
+            file: name.clone(),
+            id: problem.id,
+            message: problem.message,
+        }));
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+/// Reads the date from an EPSS file name (`epss_scores-2026-08-16.csv.gz`), for copies
+/// that lost their comment line.
+fn date_from_file_name(path: &Path) -> Option<DateTime<Utc>> {
+    let name = path.file_name()?.to_str()?;
+    let rest = name.strip_prefix("epss_scores-")?;
+    let date = chrono::NaiveDate::parse_from_str(rest.get(..10)?, "%Y-%m-%d").ok()?;
+    tracing::debug!(file = name, %date, "EPSS score date taken from the file name");
+    Some(date.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+fn import_zip(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|error| invalid(path, format!("corrupt or truncated zip: {error}")))?;
+    let count = archive.len();
+    let label = path.display().to_string();
+
+    let reader = move || {
+        let mut archive = archive.clone();
+        Box::new(move |index: usize| read_zip_entry(&mut archive, index)) as EntryReader<'_>
+    };
+    write_osv(tx, input, &label, None, count, &reader, report, progress)
+}
+
+type EntryResult = Result<Option<EncodedRecord>, osv::RecordProblem>;
+type EntryReader<'a> = Box<dyn FnMut(usize) -> (String, EntryResult) + 'a>;
+
+fn read_zip_entry(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+) -> (String, EntryResult) {
+    let problem = |message: String| osv::RecordProblem { id: None, message };
+    let mut entry = match archive.by_index(index) {
+        Ok(entry) => entry,
+        Err(error) => {
+            return (
+                format!("entry {index}"),
+                Err(problem(format!("unreadable zip entry: {error}"))),
+            )
+        }
+    };
+    let name = entry.name().to_owned();
+    if entry.is_dir() {
+        return (name, Ok(None));
+    }
+    // Nothing is extracted, but a name escaping the archive root marks a crafted archive.
+    if entry.enclosed_name().is_none() {
+        return (
+            name,
+            Err(problem(
+                "unsafe entry path (absolute or with `..`)".to_owned(),
+            )),
+        );
+    }
+    if entry.size() > MAX_RECORD_BYTES {
+        return (
+            name,
+            Err(problem(format!(
+                "entry of {} bytes exceeds the {MAX_RECORD_BYTES}-byte limit",
+                entry.size()
+            ))),
+        );
+    }
+    let mut bytes = Vec::with_capacity(entry.size() as usize);
+    if let Err(error) = (&mut entry)
+        .take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+    {
+        return (name, Err(problem(format!("corrupt zip entry: {error}"))));
+    }
+    let result = osv::parse_record(&bytes).map(|record| Some(EncodedRecord::encode(record)));
+    (name, result)
+}
+
+fn import_directory(
+    tx: &Transaction,
+    input: &ImportInput,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let mut json_files = Vec::new();
+    let mut other_inputs = Vec::new();
+    let mut files = Vec::new();
+    walk(path, &mut files)?;
+
+    for file in files {
+        let mut start = [0u8; 512];
+        let read = fs_err::File::open(&file)
+            .and_then(|mut handle| read_up_to(&mut handle, &mut start))
+            .map_err(|source| read_error(&file, source))?;
+        match sniff(&start[..read]) {
+            Sniffed::Json => json_files.push(file),
+            Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_inputs.push(file),
+            Sniffed::Unknown => {
+                tracing::debug!(file = %file.display(), "not a feed file; left out");
+                report.ignored_files += 1;
+            }
+        }
+    }
+
+    if !json_files.is_empty() {
+        let label = path.display().to_string();
+        let count = json_files.len();
+        let files = &json_files;
+        let reader = move || {
+            Box::new(move |index: usize| {
+                let file = &files[index];
+                let name = file.display().to_string();
+                let bytes = match fs_err::read(file) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        let problem = osv::RecordProblem {
+                            id: None,
+                            message: error.to_string(),
+                        };
+                        return (name, Err(problem));
+                    }
+                };
+                let result =
+                    osv::parse_record(&bytes).map(|record| Some(EncodedRecord::encode(record)));
+                (name, result)
+            }) as EntryReader<'_>
+        };
+        write_osv(tx, input, &label, None, count, &reader, report, progress)?;
+    }
+
+    for file in other_inputs {
+        let nested = ImportInput::new(file);
+        import_input(tx, &nested, report, progress)?;
+    }
+    Ok(())
+}
+
+fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..])? {
+            0 => break,
+            read => filled += read,
+        }
+    }
+    Ok(filled)
+}
+
+/// Lists regular files under `dir`, sorted, skipping hidden entries (`.git`).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IntelError> {
+    let mut entries: Vec<_> = fs_err::read_dir(dir)
+        .map_err(|source| read_error(dir, source))?
+        .collect::<Result<_, _>>()
+        .map_err(|source| read_error(dir, source))?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|source| read_error(&path, source))?;
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses `count` records on worker threads and writes them on this one, as one source.
+///
+/// `make_reader` gives each worker its own reader (a zip archive handle is not shared).
+#[allow(clippy::too_many_arguments)]
+fn write_osv<'a>(
+    tx: &Transaction,
+    input: &ImportInput,
+    label: &str,
+    default_name: Option<String>,
+    count: usize,
+    make_reader: &(dyn Fn() -> EntryReader<'a> + Sync),
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let started = Instant::now();
+    let path = &input.path;
+    let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
+    let provenance = input.source_name.clone().or_else(|| default_name.clone());
+
+    let bar = progress.start(label, Some(count as u64), ProgressUnit::Records);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let next = AtomicUsize::new(0);
+
+    let mut stored = 0u64;
+    let mut skipped = 0u64;
+    let mut newest: Option<DateTime<Utc>> = None;
+    let mut ecosystems: HashMap<String, u64> = HashMap::new();
+    // Records are written under a placeholder provenance and renamed with the source.
+    let pending_provenance = provenance.clone().unwrap_or_else(|| "pending".to_owned());
+
+    std::thread::scope(|scope| -> Result<(), IntelError> {
+        let (sender, receiver) = mpsc::sync_channel::<(String, EntryResult)>(CHANNEL_DEPTH);
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                let mut read = make_reader();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        break;
+                    }
+                    if sender.send(read(index)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+
+        for (entry, result) in receiver {
+            bar.advance(1);
+            let file = if entry.is_empty() {
+                label.to_owned()
+            } else {
+                format!("{label}!{entry}")
+            };
+            match result {
+                Ok(None) => {}
+                Ok(Some(record)) => {
+                    write::insert_record(tx, source_id, &pending_provenance, &record)
+                        .map_err(db_error(path))?;
+                    stored += 1;
+                    if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
+                        newest = newest.max(Some(modified));
+                    }
+                    for base in record.base_ecosystems() {
+                        *ecosystems.entry(base.to_owned()).or_default() += 1;
+                    }
+                }
+                Err(problem) => {
+                    skipped += 1;
+                    tracing::debug!(%file, id = ?problem.id, message = %problem.message, "record skipped");
+                    report.problems.push(ImportProblem {
+                        file,
+                        id: problem.id,
+                        message: problem.message,
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    bar.finish();
+
+    let name = provenance.unwrap_or_else(|| match majority(&ecosystems) {
+        Some(ecosystem) => format!("osv:{ecosystem}"),
+        None => format!(
+            "osv:{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    });
+    if name != pending_provenance {
+        tx.execute(
+            "UPDATE severity SET provenance = ?1 WHERE advisory IN (SELECT pk FROM advisory WHERE source_id = ?2)",
+            rusqlite::params![name, source_id],
+        )
+        .map_err(db_error(path))?;
+    }
+    let meta = SourceMeta {
+        name,
+        format: "osv".to_owned(),
+        origin: origin(input),
+        snapshot_at: newest,
+        feed_version: None,
+        record_count: stored,
+        skipped_count: skipped,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+/// Returns the ecosystem most records name, ties broken by name so the result is stable.
+fn majority(counts: &HashMap<String, u64>) -> Option<String> {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(name, _)| name.clone())
+}
+
+fn origin(input: &ImportInput) -> String {
+    match &input.download {
+        Some(download) => download.url.clone(),
+        None => absolute(&input.path).display().to_string(),
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+fn download_meta(input: &ImportInput) -> SourceMeta {
+    match &input.download {
+        Some(download) => SourceMeta {
+            etag: download.etag.clone(),
+            last_modified: download.last_modified.clone(),
+            ..SourceMeta::default()
+        },
+        None => SourceMeta::default(),
+    }
+}
+
+fn finish_report(report: &mut ImportReport, meta: SourceMeta, started: Instant) {
+    let elapsed = started.elapsed();
+    tracing::info!(
+        source = %meta.name,
+        records = meta.record_count,
+        skipped = meta.skipped_count,
+        elapsed_secs = elapsed.as_secs_f64(),
+        "source imported"
+    );
+    report.sources.push(super::ImportedSource {
+        name: meta.name,
+        format: meta.format,
+        records: meta.record_count,
+        skipped: meta.skipped_count,
+        elapsed,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_by_content() {
+        let cases: [(&[u8], Sniffed); 7] = [
+            (b"PK\x03\x04rest", Sniffed::Zip),
+            (b"\x1f\x8b\x08", Sniffed::Gzip),
+            (b"#model_version:v2025.03.14", Sniffed::EpssCsv),
+            (b"cve,epss,percentile\n", Sniffed::EpssCsv),
+            (b"\n  {\"id\": 1}", Sniffed::Json),
+            (b"\xEF\xBB\xBF[", Sniffed::Json),
+            (b"# README", Sniffed::Unknown),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(sniff(bytes), expected, "case {bytes:?}");
+        }
+    }
+
+    #[test]
+    fn epss_date_from_file_name() {
+        let date = date_from_file_name(Path::new("/x/epss_scores-2026-08-16.csv.gz")).unwrap();
+        assert_eq!(date.to_rfc3339(), "2026-08-16T00:00:00+00:00");
+        assert_eq!(date_from_file_name(Path::new("scores.csv")), None);
+    }
+
+    #[test]
+    fn majority_breaks_ties_by_name() {
+        let counts = HashMap::from([
+            ("npm".to_owned(), 3),
+            ("PyPI".to_owned(), 3),
+            ("Go".to_owned(), 1),
+        ]);
+        assert_eq!(majority(&counts).as_deref(), Some("PyPI"));
+    }
+}

@@ -1,0 +1,558 @@
+//! `ward db update`: downloading the feeds and importing what changed.
+//!
+//! Upstream addresses (each project's documentation, checked December 2026):
+//!
+//! - OSV: `https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip`
+//! - CISA KEV: `https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json`
+//! - FIRST EPSS: `https://epss.empiricalsecurity.com/epss_scores-current.csv.gz`, which
+//!   redirects to the dated file
+//!
+//! With a base URL (a mirror, or a test server) every feed comes from below it instead:
+//! `<base>/osv/<Ecosystem>/all.zip`, `<base>/kev/known_exploited_vulnerabilities.json`,
+//! `<base>/epss/epss_scores-current.csv.gz`.
+//!
+//! Each download is conditional: the `ETag` and `Last-Modified` of the previous download
+//! are stored with the source and sent back as `If-None-Match` and `If-Modified-Since`, so
+//! a feed that did not change costs one `304 Not Modified`. Downloads run concurrently,
+//! each retried with exponential backoff on timeouts, connection failures, bodies cut
+//! short and 5xx or 429 answers. Everything downloaded is then imported in one atomic
+//! build (see [`crate::import`]).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::blocking::Client;
+use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::StatusCode;
+
+use crate::import::{self, DownloadInfo, ImportInput, ImportReport};
+use crate::progress::{Progress, ProgressUnit};
+use crate::{IntelDb, IntelError};
+
+const OSV_UPSTREAM: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+const KEV_UPSTREAM: &str =
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+const EPSS_UPSTREAM: &str = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz";
+
+/// What to download and how.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// OSV ecosystems to download (`Debian`, `PyPI`); a release suffix (`Debian:12`) is
+    /// dropped, because osv.dev exports whole ecosystems only.
+    pub ecosystems: Vec<String>,
+    /// Whether to download the CISA KEV catalog.
+    pub kev: bool,
+    /// Whether to download the FIRST EPSS scores.
+    pub epss: bool,
+    /// Replaces every upstream host; see the module documentation for the layout.
+    pub base_url: Option<String>,
+    /// Attempts per download, the first included.
+    pub max_attempts: u32,
+    /// Wait before the second attempt; doubled before each later one.
+    pub retry_delay: Duration,
+    /// Limit for connecting and for each read.
+    pub timeout: Duration,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> Self {
+        UpdateOptions {
+            ecosystems: Vec::new(),
+            kev: true,
+            epss: true,
+            base_url: None,
+            max_attempts: 4,
+            retry_delay: Duration::from_secs(2),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One feed to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feed {
+    /// Source name it is stored under (`osv:Debian`, `kev`, `epss`).
+    pub source: String,
+    /// Download URL.
+    pub url: String,
+    /// File name of the download on disk.
+    pub file_name: String,
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct UpdateReport {
+    /// Sources downloaded and imported.
+    pub downloaded: Vec<String>,
+    /// Sources the server reported unchanged (`304 Not Modified`).
+    pub not_modified: Vec<String>,
+    /// Downloads that failed after their retries; the other sources were still imported.
+    pub failures: Vec<IntelError>,
+    /// The import of the downloaded files, when there were any.
+    pub import: Option<ImportReport>,
+}
+
+/// Lists the feeds `options` asks for, with their URLs.
+pub fn feeds(options: &UpdateOptions) -> Vec<Feed> {
+    let base = options
+        .base_url
+        .as_deref()
+        .map(|base| base.trim_end_matches('/'));
+    let mut ecosystems: Vec<&str> = options
+        .ecosystems
+        .iter()
+        .map(|ecosystem| ecosystem.split(':').next().unwrap_or(ecosystem).trim())
+        .filter(|ecosystem| !ecosystem.is_empty())
+        .collect();
+    ecosystems.sort_unstable();
+    ecosystems.dedup();
+
+    let mut feeds = Vec::new();
+    for ecosystem in ecosystems {
+        let encoded = encode_path_segment(ecosystem);
+        let url = match base {
+            Some(base) => format!("{base}/osv/{encoded}/all.zip"),
+            None => format!("{OSV_UPSTREAM}/{encoded}/all.zip"),
+        };
+        feeds.push(Feed {
+            source: format!("osv:{ecosystem}"),
+            url,
+            file_name: format!(
+                "osv-{}.zip",
+                ecosystem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "_")
+            ),
+        });
+    }
+    if options.kev {
+        let url = match base {
+            Some(base) => format!("{base}/kev/known_exploited_vulnerabilities.json"),
+            None => KEV_UPSTREAM.to_owned(),
+        };
+        feeds.push(Feed {
+            source: "kev".to_owned(),
+            url,
+            file_name: "kev.json".to_owned(),
+        });
+    }
+    if options.epss {
+        let url = match base {
+            Some(base) => format!("{base}/epss/epss_scores-current.csv.gz"),
+            None => EPSS_UPSTREAM.to_owned(),
+        };
+        feeds.push(Feed {
+            source: "epss".to_owned(),
+            url,
+            file_name: "epss.csv.gz".to_owned(),
+        });
+    }
+    feeds
+}
+
+/// Percent-encodes one URL path segment (`Rocky Linux` → `Rocky%20Linux`).
+fn encode_path_segment(segment: &str) -> String {
+    let mut encoded = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// Returns the OSV ecosystems of the OS described by an `os-release` file's text (`ID` and
+/// `ID_LIKE`), or an empty list when none is known.
+pub fn ecosystems_for_os_release(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        if key.trim() == "ID" || key.trim() == "ID_LIKE" {
+            ids.extend(value.split_whitespace().map(str::to_owned));
+        }
+    }
+    let ecosystem = ids.iter().find_map(|id| match id.as_str() {
+        "debian" => Some("Debian"),
+        "ubuntu" => Some("Ubuntu"),
+        "alpine" => Some("Alpine"),
+        "almalinux" => Some("AlmaLinux"),
+        "rocky" => Some("Rocky Linux"),
+        "rhel" => Some("Red Hat"),
+        "sles" => Some("SUSE"),
+        "opensuse" | "opensuse-leap" | "opensuse-tumbleweed" => Some("openSUSE"),
+        _ => None,
+    });
+    // `ID` comes before `ID_LIKE` in os-release files by convention, and `find_map` keeps
+    // the first match, so a derivative with its own data wins over its parent.
+    ecosystem
+        .map(|name| vec![name.to_owned()])
+        .unwrap_or_default()
+}
+
+/// Downloads the feeds that changed and imports them into the database at `db_path`.
+///
+/// Returns `Err` when nothing could be imported: every download failed, or the import
+/// of the downloaded files failed (a corrupt archive); the database is then unchanged.
+/// When some downloads fail and others succeed, the successful ones are imported and the
+/// failures are listed in [`UpdateReport::failures`].
+#[tracing::instrument(skip_all, fields(db = %db_path.display()))]
+pub fn update(
+    db_path: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<UpdateReport, IntelError> {
+    let started = std::time::Instant::now();
+    let feeds = feeds(options);
+    let validators = stored_validators(db_path)?;
+
+    let dir = match db_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs_err::create_dir_all(&dir).map_err(|source| IntelError::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    let downloads = tempfile::Builder::new()
+        .prefix(".ward-download.")
+        .tempdir_in(&dir)
+        .map_err(|source| IntelError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+
+    let client = Client::builder()
+        .user_agent(concat!("ward/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(options.timeout)
+        .timeout(options.timeout)
+        .build()
+        .map_err(|source| IntelError::Download {
+            url: String::new(),
+            source: Box::new(source),
+        })?;
+
+    let outcomes: Vec<(Feed, Result<Outcome, IntelError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = feeds
+            .iter()
+            .map(|feed| {
+                let client = &client;
+                let validators = validators.get(&feed.source);
+                let target = downloads.path().join(&feed.file_name);
+                scope.spawn(move || {
+                    download_with_retries(client, feed, validators, &target, options, progress)
+                })
+            })
+            .collect();
+        feeds
+            .iter()
+            .cloned()
+            .zip(handles)
+            .map(|(feed, handle)| {
+                let result = handle.join().unwrap_or_else(|_| {
+                    Err(IntelError::Download {
+                        url: feed.url.clone(),
+                        source: "download thread panicked".into(),
+                    })
+                });
+                (feed, result)
+            })
+            .collect()
+    });
+
+    let mut report = UpdateReport::default();
+    let mut inputs = Vec::new();
+    for (feed, outcome) in outcomes {
+        match outcome {
+            Ok(Outcome::NotModified) => report.not_modified.push(feed.source),
+            Ok(Outcome::Downloaded { path, download }) => {
+                report.downloaded.push(feed.source.clone());
+                inputs.push(ImportInput {
+                    path,
+                    source_name: Some(feed.source),
+                    download: Some(download),
+                });
+            }
+            Err(error) => {
+                tracing::error!(source = %feed.source, url = %feed.url, error = %error, "download failed");
+                report.failures.push(error);
+            }
+        }
+    }
+
+    if inputs.is_empty() && !report.failures.is_empty() && report.not_modified.is_empty() {
+        let failures = std::mem::take(&mut report.failures);
+        return Err(match failures.len() {
+            1 => failures
+                .into_iter()
+                .next()
+                .unwrap_or(IntelError::Downloads(Vec::new())),
+            _ => IntelError::Downloads(failures),
+        });
+    }
+    if !inputs.is_empty() {
+        report.import = Some(import::import(db_path, &inputs, progress)?);
+    }
+
+    tracing::info!(
+        downloaded = report.downloaded.len(),
+        not_modified = report.not_modified.len(),
+        failed = report.failures.len(),
+        elapsed_secs = started.elapsed().as_secs_f64(),
+        "update finished"
+    );
+    Ok(report)
+}
+
+/// Reads the `ETag`/`Last-Modified` pairs stored per source; empty when there is no
+/// database yet.
+fn stored_validators(
+    db_path: &Path,
+) -> Result<HashMap<String, Validators>, IntelError> {
+    if !db_path.exists() {
+        return Ok(HashMap::new());
+    }
+    let db = IntelDb::open(db_path)?;
+    Ok(db
+        .sources()?
+        .into_iter()
+        .map(|source| (source.name, (source.etag, source.last_modified)))
+        .collect())
+}
+
+/// `ETag` and `Last-Modified` of a source's previous download.
+type Validators = (Option<String>, Option<String>);
+
+enum Outcome {
+    NotModified,
+    Downloaded {
+        path: PathBuf,
+        download: DownloadInfo,
+    },
+}
+
+/// A failed attempt, and whether another attempt may succeed.
+struct AttemptError {
+    error: IntelError,
+    retryable: bool,
+}
+
+fn download_with_retries(
+    client: &Client,
+    feed: &Feed,
+    validators: Option<&Validators>,
+    target: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<Outcome, IntelError> {
+    let mut delay = options.retry_delay;
+    let mut attempt = 1;
+    loop {
+        match download_once(client, feed, validators, target, progress) {
+            Ok(outcome) => return Ok(outcome),
+            Err(failed) if failed.retryable && attempt < options.max_attempts => {
+                tracing::warn!(url = %feed.url, attempt, error = %failed.error, delay_secs = delay.as_secs_f64(), "download failed; retrying");
+                std::thread::sleep(delay);
+                delay = delay.saturating_mul(2);
+                attempt += 1;
+            }
+            Err(failed) => return Err(failed.error),
+        }
+    }
+}
+
+fn download_once(
+    client: &Client,
+    feed: &Feed,
+    validators: Option<&Validators>,
+    target: &Path,
+    progress: &dyn Progress,
+) -> Result<Outcome, AttemptError> {
+    let mut request = client.get(&feed.url);
+    if let Some((etag, last_modified)) = validators {
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(last_modified) = last_modified {
+            request = request.header(IF_MODIFIED_SINCE, last_modified);
+        }
+    }
+
+    let mut response = request
+        .send()
+        .map_err(|error| request_error(&feed.url, error))?;
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED {
+        tracing::info!(source = %feed.source, "not modified");
+        return Ok(Outcome::NotModified);
+    }
+    if !status.is_success() {
+        return Err(AttemptError {
+            error: IntelError::HttpStatus {
+                url: feed.url.clone(),
+                status: status.as_u16(),
+            },
+            retryable: status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS,
+        });
+    }
+
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value: &reqwest::header::HeaderValue| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let download = DownloadInfo {
+        url: feed.url.clone(),
+        etag: header(ETAG),
+        last_modified: header(LAST_MODIFIED),
+    };
+    let expected = response.content_length();
+
+    let body_error = |error: std::io::Error| AttemptError {
+        error: IntelError::Download {
+            url: feed.url.clone(),
+            source: Box::new(error),
+        },
+        retryable: true,
+    };
+    let mut file = fs_err::File::create(target).map_err(|error| AttemptError {
+        error: IntelError::Read {
+            path: target.to_owned(),
+            source: error,
+        },
+        retryable: false,
+    })?;
+    let bar = progress.start(&feed.source, expected, ProgressUnit::Bytes);
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut written = 0u64;
+    loop {
+        let read = match response.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => {
+                bar.finish();
+                return Err(body_error(error));
+            }
+        };
+        file.write_all(&buffer[..read])
+            .map_err(|error| AttemptError {
+                error: IntelError::Read {
+                    path: target.to_owned(),
+                    source: error,
+                },
+                retryable: false,
+            })?;
+        written += read as u64;
+        bar.advance(read as u64);
+    }
+    bar.finish();
+    // The HTTP client already rejects a body shorter than its Content-Length; this check
+    // keeps that guarantee explicit.
+    if let Some(expected) = expected.filter(|&expected| expected != written) {
+        let message = format!("body ended after {written} of {expected} bytes");
+        return Err(body_error(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            message,
+        )));
+    }
+    file.sync_all().map_err(body_error)?;
+
+    tracing::info!(source = %feed.source, bytes = written, "downloaded");
+    Ok(Outcome::Downloaded {
+        path: target.to_owned(),
+        download,
+    })
+}
+
+fn request_error(url: &str, error: reqwest::Error) -> AttemptError {
+    let retryable =
+        error.is_timeout() || error.is_connect() || error.is_request() || error.is_body();
+    let error = if error.is_connect() {
+        IntelError::Offline {
+            url: url.to_owned(),
+            source: Box::new(error),
+        }
+    } else {
+        IntelError::Download {
+            url: url.to_owned(),
+            source: Box::new(error),
+        }
+    };
+    AttemptError { error, retryable }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_urls() {
+        let options = UpdateOptions {
+            ecosystems: vec!["Debian:12".into(), "Rocky Linux".into(), "Debian".into()],
+            ..UpdateOptions::default()
+        };
+        let urls: Vec<_> = feeds(&options)
+            .into_iter()
+            .map(|feed| (feed.source, feed.url))
+            .collect();
+
+        assert_eq!(
+            urls,
+            [
+                (
+                    "osv:Debian".to_owned(),
+                    format!("{OSV_UPSTREAM}/Debian/all.zip")
+                ),
+                (
+                    "osv:Rocky Linux".to_owned(),
+                    format!("{OSV_UPSTREAM}/Rocky%20Linux/all.zip")
+                ),
+                ("kev".to_owned(), KEV_UPSTREAM.to_owned()),
+                ("epss".to_owned(), EPSS_UPSTREAM.to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn base_url_layout() {
+        let options = UpdateOptions {
+            ecosystems: vec!["crates.io".into()],
+            base_url: Some("http://127.0.0.1:8080/mirror/".into()),
+            ..UpdateOptions::default()
+        };
+        let urls: Vec<_> = feeds(&options).into_iter().map(|feed| feed.url).collect();
+
+        assert_eq!(
+            urls,
+            [
+                "http://127.0.0.1:8080/mirror/osv/crates.io/all.zip",
+                "http://127.0.0.1:8080/mirror/kev/known_exploited_vulnerabilities.json",
+                "http://127.0.0.1:8080/mirror/epss/epss_scores-current.csv.gz",
+            ]
+        );
+    }
+
+    #[test]
+    fn os_release_ecosystems() {
+        let cases = [
+            ("ID=debian\nVERSION_ID=\"12\"\n", vec!["Debian"]),
+            ("ID=ubuntu\nID_LIKE=debian\n", vec!["Ubuntu"]),
+            (
+                "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n",
+                vec!["Rocky Linux"],
+            ),
+            ("ID=linuxmint\nID_LIKE=\"ubuntu debian\"\n", vec!["Ubuntu"]),
+            ("ID=arch\n", vec![]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(ecosystems_for_os_release(text), expected, "case {text:?}");
+        }
+    }
+}
