@@ -11,6 +11,7 @@ mod deb822;
 pub mod dpkg;
 pub mod opkg;
 pub mod pacman;
+pub mod lang;
 pub mod rpm;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ pub struct CollectOptions {
     /// Whether `root` is the running system, so that live-only facts (running kernel,
     /// kernel host name) may be read from the current process's view.
     pub is_live: bool,
+    /// Options of the filesystem walk that feeds the [`FileCollector`]s.
+    pub walk: crate::walk::WalkOptions,
 }
 
 impl CollectOptions {
@@ -34,7 +37,11 @@ impl CollectOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let is_live = root == Path::new("/");
-        Self { root, is_live }
+        Self {
+            root,
+            is_live,
+            walk: crate::walk::WalkOptions::default(),
+        }
     }
 }
 
@@ -171,6 +178,12 @@ pub fn collect(options: &CollectOptions) -> Inventory {
         let _span = tracing::debug_span!("collector", name = collector.name()).entered();
         collection.extend(collector.collect(&context));
     }
+    let walked = crate::walk::walk(&context, &lang::file_collectors(), &options.walk);
+    let mut language = walked.collection;
+    language
+        .diagnostics
+        .extend(lang::mark_os_owned(&options.root, &mut language.software));
+    collection.extend(language);
     diagnostics.extend(collection.diagnostics);
     let mut software = collection.software;
 

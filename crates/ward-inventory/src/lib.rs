@@ -22,6 +22,7 @@ pub mod collectors;
 mod document;
 pub mod os;
 mod read;
+pub mod walk;
 
 pub use collectors::{collect, CollectOptions, Collection, Collector, Context, FileCollector};
 pub use document::{
