@@ -30,6 +30,128 @@ const MIN_SIZE_BYTES: u64 = 1024;
 /// Largest embedded section read; real build info and auditable data are kilobytes.
 const MAX_SECTION_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Extensions of files that are not executables, or whose embedded data this collector does
+/// not read (shared libraries `.so`, which a Go or Rust program rarely ships as).
+const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
+    "a",
+    "am",
+    "asc",
+    "bash",
+    "bc",
+    "bmp",
+    "bz2",
+    "c",
+    "cc",
+    "cfg",
+    "cjs",
+    "class",
+    "cmake",
+    "conf",
+    "cpp",
+    "crt",
+    "css",
+    "csv",
+    "cxx",
+    "d",
+    "db",
+    "decTest",
+    "der",
+    "desktop",
+    "diff",
+    "dtd",
+    "egg",
+    "el",
+    "elc",
+    "erb",
+    "gif",
+    "go",
+    "gpg",
+    "gz",
+    "h",
+    "hh",
+    "hpp",
+    "html",
+    "htm",
+    "ico",
+    "in",
+    "ini",
+    "jar",
+    "java",
+    "jpeg",
+    "jpg",
+    "js",
+    "json",
+    "jsonl",
+    "jsx",
+    "key",
+    "la",
+    "list",
+    "lo",
+    "lock",
+    "log",
+    "lua",
+    "m4",
+    "map",
+    "md",
+    "md5sums",
+    "mjs",
+    "mo",
+    "mod",
+    "o",
+    "obj",
+    "otf",
+    "patch",
+    "pem",
+    "php",
+    "pl",
+    "pm",
+    "png",
+    "po",
+    "pod",
+    "pot",
+    "properties",
+    "proto",
+    "py",
+    "pyc",
+    "pyi",
+    "pyo",
+    "pyx",
+    "rb",
+    "rlib",
+    "rmeta",
+    "rs",
+    "rst",
+    "scss",
+    "sh",
+    "so",
+    "sql",
+    "sqlite",
+    "sum",
+    "svg",
+    "tar",
+    "tcl",
+    "tgz",
+    "tmpl",
+    "toml",
+    "ts",
+    "tsx",
+    "ttf",
+    "txt",
+    "vim",
+    "war",
+    "webp",
+    "whl",
+    "woff",
+    "woff2",
+    "xml",
+    "xsd",
+    "xz",
+    "yaml",
+    "yml",
+    "zip",
+    "zst",
+];
+
 /// Reads Go build info and Rust `cargo auditable` data from executables.
 pub(crate) struct BinaryCollector;
 
@@ -38,12 +160,18 @@ impl FileCollector for BinaryCollector {
         NAME
     }
 
-    /// Accepts names without an extension (Unix executables) and `.exe` files.
-    // NOTE: an executable whose name has another extension (`tool.bin`, `app-1.2`) is never
-    // opened, because checking every file's mode would cost an `lstat` per file visited.
+    /// Rejects names whose extension marks a source, text, data or library file; the mode
+    /// check in [`Self::is_candidate`] then keeps executables only. A denylist rather than
+    /// "no extension" because real executables carry version suffixes
+    /// (`terraform-provider-aws_v5.100.0_x5`).
     fn is_candidate_path(&self, path: &Path) -> bool {
         let name = file_name(path);
-        !name.contains('.') || name.ends_with(".exe")
+        match name.rsplit_once('.') {
+            None => true,
+            Some((_, extension)) => !NON_EXECUTABLE_EXTENSIONS
+                .iter()
+                .any(|denied| denied.eq_ignore_ascii_case(extension)),
+        }
     }
 
     fn is_candidate(&self, path: &Path, metadata: &std::fs::Metadata) -> bool {
