@@ -310,9 +310,7 @@ pub fn update(
 
 /// Reads the `ETag`/`Last-Modified` pairs stored per source; empty when there is no
 /// database yet.
-fn stored_validators(
-    db_path: &Path,
-) -> Result<HashMap<String, Validators>, IntelError> {
+fn stored_validators(db_path: &Path) -> Result<HashMap<String, Validators>, IntelError> {
     if !db_path.exists() {
         return Ok(HashMap::new());
     }
@@ -472,8 +470,10 @@ fn download_once(
 }
 
 fn request_error(url: &str, error: reqwest::Error) -> AttemptError {
+    // A refused connection or a failed DNS look-up does not heal in seconds, so only
+    // timeouts and broken transfers are retried; an offline machine fails at once.
     let retryable =
-        error.is_timeout() || error.is_connect() || error.is_request() || error.is_body();
+        error.is_timeout() || (!error.is_connect() && (error.is_request() || error.is_body()));
     let error = if error.is_connect() {
         IntelError::Offline {
             url: url.to_owned(),
