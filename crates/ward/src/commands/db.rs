@@ -1,16 +1,460 @@
-//! `ward db`.
+//! `ward db`: import, update and inspect the local intel database.
 
-use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{MultiProgress, ProgressDrawTarget, ProgressStyle};
+use ward_intel::import::{self, ImportInput, ImportReport};
+use ward_intel::progress::{Progress, ProgressBar, ProgressUnit};
+use ward_intel::update::{self, UpdateOptions};
+use ward_intel::{IntelDb, IntelError, SourceInfo};
 
 use crate::cli::GlobalArgs;
+use crate::env;
 use crate::exit::ExitStatus;
+use crate::printer;
+
+/// Number of skipped records listed one by one; the rest are counted.
+const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// Arguments of `ward db`.
 #[derive(Debug, Args)]
-pub struct DbArgs {}
+pub struct DbArgs {
+    /// What to do with the database.
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// The `ward db` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import feed files: OSV all.zip exports or directories of OSV JSON records, the CISA
+    /// KEV JSON, FIRST EPSS CSV or CSV.gz. Formats are detected by content.
+    Import(ImportArgs),
+    /// Download the feeds that changed and import them.
+    Update(UpdateArgs),
+    /// List the imported sources with record counts, snapshot date and age.
+    Status(StatusArgs),
+}
+
+/// Arguments of `ward db import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories to import, in any mix of formats.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Source name to store every path under, replacing the name derived from the
+    /// content (`osv:<Ecosystem>` for an OSV export, `kev`, `epss`).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
+/// Arguments of `ward db update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// OSV ecosystem to download (`Debian`, `PyPI`, `Rocky Linux`); repeat for several.
+    ///
+    /// Default: the ecosystem of this machine's OS, from /etc/os-release.
+    #[arg(long = "ecosystem", value_name = "ECOSYSTEM")]
+    pub ecosystems: Vec<String>,
+
+    /// Base URL that replaces every upstream host, for mirrors and tests. Files are read
+    /// from `<base>/osv/<Ecosystem>/all.zip`, `<base>/kev/known_exploited_vulnerabilities.json`
+    /// and `<base>/epss/epss_scores-current.csv.gz`.
+    #[arg(long, env = env::WARD_FEED_BASE_URL, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Skip the CISA KEV catalog.
+    #[arg(long)]
+    pub no_kev: bool,
+
+    /// Skip the FIRST EPSS scores.
+    #[arg(long)]
+    pub no_epss: bool,
+}
+
+/// Arguments of `ward db status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+}
+
+/// Output formats of `ward db status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A table for people.
+    Table,
+    /// JSON for tools.
+    Json,
+}
 
 /// Runs `ward db`.
 pub fn run(global: &GlobalArgs, args: DbArgs) -> anyhow::Result<ExitStatus> {
-    let _ = (global, args);
-    anyhow::bail!("`ward db` is not implemented yet")
+    match args.command {
+        DbCommand::Import(args) => run_import(global, args),
+        DbCommand::Update(args) => run_update(global, args),
+        DbCommand::Status(args) => run_status(global, args),
+    }
+}
+
+/// Returns the database path: `--db`/`WARD_DB`, else the XDG default.
+pub fn db_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    match &global.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(IntelDb::default_path()?),
+    }
+}
+
+/// Opens the intel database, downloading the feeds first when it does not exist yet
+/// (the first run of `ward scan`). `ecosystems` are the OSV ecosystems to download.
+#[allow(dead_code)] // NOTE: called by `ward scan` once it opens the database.
+pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::Result<IntelDb> {
+    let path = db_path(global)?;
+    if !path.exists() {
+        eprintln!(
+            "No intel database at {}; downloading the feeds.",
+            path.display()
+        );
+        let options = UpdateOptions {
+            ecosystems: ecosystems.to_vec(),
+            base_url: std::env::var(env::WARD_FEED_BASE_URL)
+                .ok()
+                .filter(|url| !url.is_empty()),
+            ..UpdateOptions::default()
+        };
+        let progress = TerminalProgress::new(global.quiet);
+        let report = update::update(&path, &options, &progress).map_err(offline_hint)?;
+        report_failures(&report.failures);
+    }
+    IntelDb::open(&path)
+        .with_context(|| format!("cannot open the intel database `{}`", path.display()))
+}
+
+fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatus> {
+    let path = db_path(global)?;
+    let inputs: Vec<ImportInput> = args
+        .paths
+        .iter()
+        .map(|input| ImportInput {
+            path: input.clone(),
+            source_name: args.source.clone(),
+            download: None,
+        })
+        .collect();
+
+    let progress = TerminalProgress::new(global.quiet);
+    let report = import::import(&path, &inputs, &progress).map_err(|error| {
+        with_hint(
+            &error,
+            "the database was left unchanged; fix or remove that file and run the import again",
+        )
+    })?;
+    print_import_report(&report, global.quiet);
+    Ok(ExitStatus::Success)
+}
+
+fn print_import_report(report: &ImportReport, quiet: bool) {
+    for problem in report.problems.iter().take(MAX_LISTED_PROBLEMS) {
+        printer::warn_user(&format!("skipped invalid record: {problem}"));
+    }
+    if report.problems.len() > MAX_LISTED_PROBLEMS {
+        printer::warn_user(&format!(
+            "{} more invalid records skipped (run with -v to list them)",
+            report.problems.len() - MAX_LISTED_PROBLEMS
+        ));
+    }
+    if quiet {
+        return;
+    }
+    for source in &report.sources {
+        eprintln!(
+            "Imported {}: {} records, {} skipped, in {:.1} s",
+            source.name,
+            source.records,
+            source.skipped,
+            source.elapsed.as_secs_f64()
+        );
+    }
+}
+
+fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatus> {
+    let path = db_path(global)?;
+    let mut ecosystems = args.ecosystems.clone();
+    if ecosystems.is_empty() {
+        ecosystems = host_ecosystems();
+        if ecosystems.is_empty() {
+            printer::warn_user("no OSV ecosystem known for this OS; downloading KEV and EPSS only (use --ecosystem)");
+        }
+    }
+    let options = UpdateOptions {
+        ecosystems,
+        kev: !args.no_kev,
+        epss: !args.no_epss,
+        base_url: args.base_url.filter(|url| !url.is_empty()),
+        ..UpdateOptions::default()
+    };
+
+    let progress = TerminalProgress::new(global.quiet);
+    let report = update::update(&path, &options, &progress).map_err(offline_hint)?;
+
+    if let Some(import) = &report.import {
+        print_import_report(import, global.quiet);
+    }
+    if !global.quiet {
+        for source in &report.not_modified {
+            eprintln!("Up to date: {source}");
+        }
+    }
+    if report.failures.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
+    report_failures(&report.failures);
+    Err(offline_hint(IntelError::Downloads(report.failures)))
+}
+
+fn report_failures(failures: &[IntelError]) {
+    for failure in failures {
+        printer::warn_user(&format!("{failure}; that source was left as it was"));
+    }
+}
+
+/// Adds the `ward db import` hint to download failures.
+fn offline_hint(error: IntelError) -> anyhow::Error {
+    let hint = if error.is_offline() {
+        "without network access, download the feed files elsewhere and load them with `ward db import PATH…`"
+    } else {
+        "the database was left unchanged; retry later, or load feed files with `ward db import PATH…`"
+    };
+    with_hint(&error, hint)
+}
+
+/// Converts `error` into an error whose chain is its messages followed by `hint`, so that
+/// the printer shows `error:`, `caused by:` lines and then `hint:`.
+fn with_hint(error: &(dyn std::error::Error + 'static), hint: &str) -> anyhow::Error {
+    let mut messages = Vec::new();
+    let mut current = Some(error);
+    while let Some(level) = current {
+        messages.push(level.to_string());
+        current = level.source();
+    }
+    let mut chained = anyhow::Error::new(printer::Hint(hint.to_owned()));
+    for message in messages.into_iter().rev() {
+        chained = chained.context(message);
+    }
+    chained
+}
+
+/// Returns the OSV ecosystems of this machine's OS, from `/etc/os-release`.
+fn host_ecosystems() -> Vec<String> {
+    ["/etc/os-release", "/usr/lib/os-release"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .map(|text| update::ecosystems_for_os_release(&text))
+        .unwrap_or_default()
+}
+
+fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatus> {
+    let path = db_path(global)?;
+    let db = IntelDb::open(&path).map_err(|error| {
+        if matches!(error, IntelError::DatabaseMissing { .. }) {
+            with_hint(
+                &error,
+                "create it with `ward db update` or `ward db import PATH…`",
+            )
+        } else {
+            error.into()
+        }
+    })?;
+    let sources = db.sources()?;
+    let now = Utc::now();
+
+    match args.format {
+        StatusFormat::Json => {
+            let rows: Vec<_> = sources
+                .iter()
+                .map(|source| {
+                    let age = age_days(source, now);
+                    serde_json::json!({
+                        "name": source.name,
+                        "format": source.format,
+                        "origin": source.origin,
+                        "records": source.record_count,
+                        "skipped": source.skipped_count,
+                        "snapshot_at": source.snapshot_at,
+                        "feed_version": source.feed_version,
+                        "imported_at": source.imported_at,
+                        "age_days": age,
+                        "stale_after_days": stale_after_days(&source.format),
+                        "stale": age > stale_after_days(&source.format),
+                        "etag": source.etag,
+                        "last_modified": source.last_modified,
+                    })
+                })
+                .collect();
+            let document = serde_json::json!({
+                "database": path,
+                "sources": rows,
+            });
+            println!("{}", serde_json::to_string_pretty(&document)?);
+        }
+        StatusFormat::Table => print_status_table(&path, &sources, now),
+    }
+
+    for source in &sources {
+        let age = age_days(source, now);
+        let limit = stale_after_days(&source.format);
+        if age > limit {
+            printer::warn_user(&format!(
+                "source `{}` is {age} days old (stale after {limit} days); run `ward db update`",
+                source.name
+            ));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn print_status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Utc>) {
+    println!("Database: {}", path.display());
+    if sources.is_empty() {
+        println!("No sources imported.");
+        return;
+    }
+    let header = [
+        "SOURCE", "RECORDS", "SKIPPED", "SNAPSHOT", "IMPORTED", "AGE",
+    ];
+    let rows: Vec<[String; 6]> = sources
+        .iter()
+        .map(|source| {
+            let age = age_days(source, now);
+            let stale = if age > stale_after_days(&source.format) {
+                " (stale)"
+            } else {
+                ""
+            };
+            [
+                source.name.clone(),
+                source.record_count.to_string(),
+                source.skipped_count.to_string(),
+                source.snapshot_at.map_or_else(
+                    || "unknown".to_owned(),
+                    |time| time.format("%Y-%m-%d").to_string(),
+                ),
+                source.imported_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                format!("{age} d{stale}"),
+            ]
+        })
+        .collect();
+
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            if index > 0 {
+                text.push_str("  ");
+            }
+            // Numbers align right, text left.
+            if index == 1 || index == 2 {
+                text.push_str(&format!("{cell:>width$}"));
+            } else {
+                text.push_str(&format!("{cell:<width$}"));
+            }
+        }
+        println!("{}", text.trim_end());
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+}
+
+/// Age of a source's data in whole days: from its snapshot time, else its import time.
+fn age_days(source: &SourceInfo, now: DateTime<Utc>) -> i64 {
+    let since = source.snapshot_at.unwrap_or(source.imported_at);
+    (now - since).num_days().max(0)
+}
+
+/// Days after which a source counts as stale: OSV exports and EPSS change daily, the
+/// KEV catalog a few times a week.
+fn stale_after_days(format: &str) -> i64 {
+    match format {
+        "epss" => 3,
+        "kev" => 14,
+        _ => 7,
+    }
+}
+
+/// Progress bars on stderr, shown only on a terminal and without `--quiet`.
+pub struct TerminalProgress {
+    bars: MultiProgress,
+}
+
+impl TerminalProgress {
+    /// Creates the bar set; hidden when stderr is not a terminal or `quiet` is set.
+    pub fn new(quiet: bool) -> Self {
+        let target = if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        TerminalProgress {
+            bars: MultiProgress::with_draw_target(target),
+        }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn start(&self, label: &str, total: Option<u64>, unit: ProgressUnit) -> Box<dyn ProgressBar> {
+        let template = match (unit, total.is_some()) {
+            (ProgressUnit::Bytes, true) => {
+                "{msg:24} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}"
+            }
+            (ProgressUnit::Bytes, false) => "{msg:24} {spinner} {bytes} {bytes_per_sec}",
+            (ProgressUnit::Records, true) => "{msg:24} {bar:30} {pos}/{len} records",
+            (ProgressUnit::Records, false) => "{msg:24} {spinner} {pos} records",
+        };
+        let bar = match total {
+            Some(total) => indicatif::ProgressBar::new(total),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        bar.set_message(short_label(label));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Box::new(TerminalBar(self.bars.add(bar)))
+    }
+}
+
+/// Keeps the end of long labels (paths), where the file name is.
+fn short_label(label: &str) -> String {
+    let chars: Vec<char> = label.chars().collect();
+    if chars.len() <= 24 {
+        return label.to_owned();
+    }
+    let tail: String = chars[chars.len() - 23..].iter().collect();
+    format!("…{tail}")
+}
+
+struct TerminalBar(indicatif::ProgressBar);
+
+impl ProgressBar for TerminalBar {
+    fn advance(&self, delta: u64) {
+        self.0.inc(delta);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }
