@@ -9,6 +9,8 @@
 //! advisories. Nested archives are read into memory, bounded by [`MAX_NESTED_BYTES`] each and
 //! [`MAX_DEPTH`] levels; a nested component's path is `outer.war!/WEB-INF/lib/x.jar`.
 
+mod central_directory;
+
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
 use std::path::Path;
@@ -23,7 +25,7 @@ const EXTENSIONS: &[&str] = &[".jar", ".war", ".ear", ".hpi", ".jpi"];
 const MAX_SIZE_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Largest nested archive read into memory.
-const MAX_NESTED_BYTES: u64 = 128 * 1024 * 1024;
+const MAX_NESTED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Nesting levels followed below the archive on disk (`ear` → `war` → `jar` is 2).
 const MAX_DEPTH: usize = 3;
@@ -54,15 +56,7 @@ impl FileCollector for JavaArchiveCollector {
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
         match fs_err::File::open(context.options.root.join(path)) {
-            Ok(file) => match TailCachedFile::new(file.into_parts().0) {
-                Ok(reader) => read_archive(reader, &path.display().to_string(), 0, &mut collection),
-                Err(error) => collection.diagnostics.push(file_diagnostic(
-                    NAME,
-                    DiagnosticLevel::Warning,
-                    path,
-                    format!("cannot read archive: {error}"),
-                )),
-            },
+            Ok(file) => read_archive(file, &path.display().to_string(), 0, &mut collection),
             Err(error) => collection.diagnostics.push(file_diagnostic(
                 NAME,
                 DiagnosticLevel::Warning,
@@ -74,77 +68,6 @@ impl FileCollector for JavaArchiveCollector {
     }
 }
 
-/// Bytes at the end of an archive held in memory: the central directory of a jar with a few
-/// thousand entries fits.
-const TAIL_CACHE_BYTES: u64 = 1024 * 1024;
-
-/// A file whose last [`TAIL_CACHE_BYTES`] are read once and served from memory.
-///
-/// The zip reader seeks and reads each central-directory record separately (tens of small
-/// system calls per entry, and a seek discards a `BufReader`'s buffer), so caching the tail,
-/// where the central directory is, removes most of the I/O of listing an archive.
-struct TailCachedFile {
-    file: std::fs::File,
-    length: u64,
-    tail_start: u64,
-    tail: Vec<u8>,
-    position: u64,
-}
-
-impl TailCachedFile {
-    fn new(file: std::fs::File) -> std::io::Result<Self> {
-        use std::os::unix::fs::FileExt;
-
-        let length = file.metadata()?.len();
-        let tail_start = length.saturating_sub(TAIL_CACHE_BYTES);
-        let mut tail = vec![0u8; usize::try_from(length - tail_start).unwrap_or(0)];
-        file.read_exact_at(&mut tail, tail_start)?;
-        Ok(Self {
-            file,
-            length,
-            tail_start,
-            tail,
-            position: 0,
-        })
-    }
-}
-
-impl Read for TailCachedFile {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        use std::os::unix::fs::FileExt;
-
-        let count = if self.position >= self.tail_start {
-            let start = usize::try_from(self.position - self.tail_start).unwrap_or(usize::MAX);
-            let available = self.tail.get(start..).unwrap_or(&[]);
-            let count = available.len().min(buffer.len());
-            buffer[..count].copy_from_slice(&available[..count]);
-            count
-        } else {
-            self.file.read_at(buffer, self.position)?
-        };
-        self.position += count as u64;
-        Ok(count)
-    }
-}
-
-impl Seek for TailCachedFile {
-    fn seek(&mut self, position: std::io::SeekFrom) -> std::io::Result<u64> {
-        let target = match position {
-            std::io::SeekFrom::Start(offset) => Some(offset),
-            std::io::SeekFrom::End(offset) => self.length.checked_add_signed(offset),
-            std::io::SeekFrom::Current(offset) => self.position.checked_add_signed(offset),
-        };
-        let Some(target) = target else {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "seek before the start of the file",
-            ));
-        };
-        self.position = target;
-        Ok(target)
-    }
-}
-
 fn is_archive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     EXTENSIONS
@@ -153,16 +76,26 @@ fn is_archive_name(name: &str) -> bool {
 }
 
 /// Reads one archive (on disk or nested) found at `location` and everything nested in it.
-fn read_archive<R: Read + Seek>(reader: R, location: &str, depth: usize, found: &mut Collection) {
+fn read_archive<R: Read + Seek>(
+    mut reader: R,
+    location: &str,
+    depth: usize,
+    found: &mut Collection,
+) {
     let diagnostic = |message: String| {
         file_diagnostic(NAME, DiagnosticLevel::Warning, Path::new(location), message)
     };
-    let mut archive = match zip::ZipArchive::new(reader) {
-        Ok(archive) => archive,
-        Err(error) => {
+    let is_wanted = |name: &str| {
+        (name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties"))
+            || name.eq_ignore_ascii_case("META-INF/MANIFEST.MF")
+            || (depth < MAX_DEPTH && is_archive_name(name))
+    };
+    let entries = match central_directory::scan(&mut reader, is_wanted) {
+        Ok(entries) => entries,
+        Err(message) => {
             found
                 .diagnostics
-                .push(diagnostic(format!("invalid zip archive: {error}")));
+                .push(diagnostic(format!("invalid zip archive: {message}")));
             return;
         }
     };
@@ -170,18 +103,24 @@ fn read_archive<R: Read + Seek>(reader: R, location: &str, depth: usize, found: 
     let mut packages = BTreeSet::new();
     let mut manifest = None;
     let mut nested = Vec::new();
-    for index in 0..archive.len() {
-        let Some(name) = archive.name_for_index(index).map(str::to_owned) else {
+    for entry in entries {
+        if is_archive_name(&entry.name) {
+            nested.push(entry);
             continue;
+        }
+        let text = match central_directory::read_entry(&mut reader, &entry, MAX_METADATA_BYTES) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(message) => {
+                found.diagnostics.push(diagnostic(message));
+                continue;
+            }
         };
-        if name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties") {
-            nested_text(&mut archive, index)
-                .and_then(|text| parse_pom_properties(&text))
-                .map(|package| packages.insert(package));
-        } else if name.eq_ignore_ascii_case("META-INF/MANIFEST.MF") {
-            manifest = nested_text(&mut archive, index);
-        } else if is_archive_name(&name) && depth < MAX_DEPTH {
-            nested.push(index);
+        if entry.name.ends_with("/pom.properties") {
+            if let Some(package) = parse_pom_properties(&text) {
+                packages.insert(package);
+            }
+        } else {
+            manifest = Some(text);
         }
     }
 
@@ -205,49 +144,30 @@ fn read_archive<R: Read + Seek>(reader: R, location: &str, depth: usize, found: 
             Package::new(Ecosystem::Maven, &name, &version).into_software(NAME, Path::new(location))
         }));
 
-    for index in nested {
-        let Ok(mut entry) = archive.by_index(index) else {
-            continue;
-        };
-        let inner_location = format!("{location}!/{}", entry.name());
-        if entry.size() > MAX_NESTED_BYTES {
+    for entry in nested {
+        let inner_location = format!("{location}!/{}", entry.name);
+        if entry.uncompressed_size > MAX_NESTED_BYTES {
             found.diagnostics.push(file_diagnostic(
                 NAME,
                 DiagnosticLevel::Info,
                 Path::new(&inner_location),
                 format!(
                     "nested archive skipped: {} bytes is over the {MAX_NESTED_BYTES}-byte limit",
-                    entry.size()
+                    entry.uncompressed_size
                 ),
             ));
             continue;
         }
-        let mut bytes = Vec::new();
-        if let Err(error) = (&mut entry).take(MAX_NESTED_BYTES).read_to_end(&mut bytes) {
-            found.diagnostics.push(diagnostic(format!(
-                "cannot read nested `{}`: {error}",
-                entry.name()
-            )));
-            continue;
+        match central_directory::read_entry(&mut reader, &entry, MAX_NESTED_BYTES) {
+            Ok(bytes) => read_archive(
+                std::io::Cursor::new(bytes),
+                &inner_location,
+                depth + 1,
+                found,
+            ),
+            Err(message) => found.diagnostics.push(diagnostic(message)),
         }
-        drop(entry);
-        read_archive(
-            std::io::Cursor::new(bytes),
-            &inner_location,
-            depth + 1,
-            found,
-        );
     }
-}
-
-fn nested_text<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, index: usize) -> Option<String> {
-    let entry = archive.by_index(index).ok()?;
-    let mut bytes = Vec::new();
-    entry
-        .take(MAX_METADATA_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Reads `groupId`, `artifactId` and `version` from a `pom.properties` file.
