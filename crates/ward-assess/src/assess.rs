@@ -33,29 +33,28 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
     let components = group_components(&inventory.software, &mut assessment);
     assessment.stats.components = components.len();
 
-    let mut lookups: HashMap<(String, String), Option<Vec<Advisory>>> = HashMap::new();
+    // One lookup per (ecosystem, advisory package); its records are dropped before the next
+    // package's are read, so memory stays at one package's advisories.
     let mut schemeless_ecosystems: HashMap<String, usize> = HashMap::new();
-
-    for component in components {
-        let scheme = Scheme::from_osv_ecosystem(&component.ecosystem);
+    for same_package in group_by_package(&components) {
+        let first = &components[same_package[0]];
+        let scheme = Scheme::from_osv_ecosystem(&first.ecosystem);
         if scheme.is_none() {
+            let packages: usize = same_package
+                .iter()
+                .map(|&i| components[i].packages.len())
+                .sum();
             *schemeless_ecosystems
-                .entry(component.ecosystem.clone())
-                .or_default() += component.packages.len();
+                .entry(first.ecosystem.clone())
+                .or_default() += packages;
         }
 
-        let key = (
-            component.ecosystem.clone(),
-            component.advisory_package.clone(),
-        );
-        let advisories = lookups
-            .entry(key)
-            .or_insert_with(|| look_up(intel, &component, &mut assessment.diagnostics));
-        let Some(advisories) = advisories else {
+        let Some(advisories) = look_up(intel, first, &mut assessment.diagnostics) else {
             continue;
         };
-
-        assess_component(&component, scheme, advisories, &mut assessment);
+        for &index in &same_package {
+            assess_component(&components[index], scheme, &advisories, &mut assessment);
+        }
     }
 
     for (ecosystem, packages) in schemeless_ecosystems {
@@ -130,6 +129,25 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
     }
 
     components
+}
+
+/// Returns the indices of `components` grouped by (ecosystem, advisory package), groups in
+/// the order of their first component.
+fn group_by_package(components: &[Component]) -> Vec<Vec<usize>> {
+    let mut index_of: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, component) in components.iter().enumerate() {
+        let key = (
+            component.ecosystem.as_str(),
+            component.advisory_package.as_str(),
+        );
+        let group = *index_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(index);
+    }
+    groups
 }
 
 /// Returns the (package, version) that advisories of `ecosystem` are keyed by.
@@ -377,7 +395,7 @@ fn evaluate_record<'a>(
             ?verdict,
             "evaluated affected entry"
         );
-        evaluation.push(component, entry, verdict, method);
+        evaluation.push(entry, verdict, method);
     }
     evaluation
 }

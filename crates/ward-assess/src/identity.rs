@@ -77,36 +77,32 @@ pub fn is_fix_announcement(id: &str) -> bool {
 }
 
 /// Records of one vulnerability (or of one fix announcement), as indices into the slice
-/// given to [`group_records`].
+/// given to [`group_records`]. Ids borrow from the records.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordGroup {
+pub struct RecordGroup<'a> {
     /// Indices of the records, ascending.
     pub records: Vec<usize>,
     /// Id shown for the group: a CVE when it has one, else the smallest record id.
-    pub primary_id: String,
+    pub primary_id: &'a str,
     /// Every other id of the group (record ids, aliases, CVEs of namespaced ids), sorted.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<&'a str>,
     /// Ids the group's records name as related (announcements: also their aliases),
     /// excluding the group's own ids, sorted.
-    pub related: Vec<String>,
+    pub related: Vec<&'a str>,
     /// Whether the group is a fix announcement rather than a vulnerability.
     pub is_announcement: bool,
 }
 
-impl RecordGroup {
+impl RecordGroup<'_> {
     /// Returns whether `id` is the group's primary id or one of its aliases.
     pub fn has_id(&self, id: &str) -> bool {
-        self.primary_id == id
-            || self
-                .aliases
-                .binary_search_by(|alias| alias.as_str().cmp(id))
-                .is_ok()
+        self.primary_id == id || self.aliases.binary_search(&id).is_ok()
     }
 }
 
 /// Groups records that describe the same vulnerability, in the order of each group's
 /// first record.
-pub fn group_records(records: &[&Advisory]) -> Vec<RecordGroup> {
+pub fn group_records<'a>(records: &[&'a Advisory]) -> Vec<RecordGroup<'a>> {
     let mut sets = DisjointSets::new(records.len());
     let mut owner_of_id: HashMap<&str, usize> = HashMap::new();
 
@@ -152,38 +148,38 @@ fn identity_ids(record: &Advisory) -> Vec<&str> {
     ids
 }
 
-fn build_group(records: &[&Advisory], indices: Vec<usize>) -> RecordGroup {
+fn build_group<'a>(records: &[&'a Advisory], indices: Vec<usize>) -> RecordGroup<'a> {
     let is_announcement = indices
         .iter()
         .all(|&index| is_fix_announcement(&records[index].id));
 
-    let mut ids: Vec<String> = Vec::new();
-    let mut related: Vec<String> = Vec::new();
+    let mut ids: Vec<&'a str> = Vec::new();
+    let mut related: Vec<&'a str> = Vec::new();
     for &index in &indices {
-        let record = records[index];
-        ids.extend(identity_ids(record).into_iter().map(str::to_owned));
-        related.extend(record.related.iter().cloned());
+        let record: &'a Advisory = records[index];
+        ids.extend(identity_ids(record));
+        related.extend(record.related.iter().map(String::as_str));
         if is_fix_announcement(&record.id) {
-            related.extend(record.aliases.iter().cloned());
+            related.extend(record.aliases.iter().map(String::as_str));
         }
     }
-    ids.sort();
+    ids.sort_unstable();
     ids.dedup();
 
     let primary_id = ids
         .iter()
+        .copied()
         .find(|id| is_cve_id(id))
-        .cloned()
         .unwrap_or_else(|| {
             indices
                 .iter()
-                .map(|&index| records[index].id.clone())
+                .map(|&index| records[index].id.as_str())
                 .min()
                 .unwrap_or_default()
         });
-    let aliases: Vec<String> = ids.into_iter().filter(|id| *id != primary_id).collect();
+    let aliases: Vec<&'a str> = ids.into_iter().filter(|id| *id != primary_id).collect();
 
-    related.sort();
+    related.sort_unstable();
     related.dedup();
     related.retain(|id| *id != primary_id && aliases.binary_search(id).is_err());
 

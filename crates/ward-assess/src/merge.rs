@@ -24,13 +24,37 @@ use crate::identity::RecordGroup;
 use crate::{Component, Evidence, EvidenceOutcome, EvidenceRole, Finding, FindingStatus};
 
 /// The evaluation of one record's `affected[]` entries for one component.
+///
+/// Evidence is built only for groups that become findings, because most records of a
+/// host are not affected and their evidence would be dropped.
 #[derive(Debug, Clone)]
 pub(crate) struct RecordEvaluation<'a> {
     /// The record evaluated.
     pub record: &'a Advisory,
-    /// One evidence entry per `affected[]` entry naming the component, with the role set
-    /// to [`EvidenceRole::Vulnerability`] until the merge decides otherwise.
-    pub entries: Vec<Evidence>,
+    /// One result per `affected[]` entry naming the component.
+    pub entries: Vec<EntryResult<'a>>,
+}
+
+/// The verdict on one `affected[]` entry.
+#[derive(Debug, Clone)]
+pub(crate) struct EntryResult<'a> {
+    pub entry: &'a Affected,
+    pub outcome: EvidenceOutcome,
+    pub range: Option<String>,
+    pub fixed_version: Option<String>,
+    pub reason: Option<String>,
+    pub method: &'static str,
+}
+
+impl EntryResult<'_> {
+    /// Returns the tracker's urgency of the entry (Debian `ecosystem_specific.urgency`).
+    fn urgency(&self) -> Option<&str> {
+        self.entry
+            .ecosystem_specific
+            .as_ref()
+            .and_then(|value| value.get("urgency"))
+            .and_then(|value| value.as_str())
+    }
 }
 
 impl<'a> RecordEvaluation<'a> {
@@ -41,14 +65,8 @@ impl<'a> RecordEvaluation<'a> {
         }
     }
 
-    /// Adds the evidence of one entry's verdict.
-    pub fn push(
-        &mut self,
-        component: &Component,
-        entry: &Affected,
-        verdict: Verdict,
-        method: &str,
-    ) {
+    /// Adds the verdict on one entry.
+    pub fn push(&mut self, entry: &'a Affected, verdict: Verdict, method: &'static str) {
         let (outcome, range, fixed_version, reason) = match verdict {
             Verdict::Affected { fixed, range } => {
                 (EvidenceOutcome::Affected, Some(range), fixed, None)
@@ -59,27 +77,36 @@ impl<'a> RecordEvaluation<'a> {
                 (EvidenceOutcome::NotEvaluated, None, None, Some(reason))
             }
         };
-        let urgency = entry
-            .ecosystem_specific
-            .as_ref()
-            .and_then(|value| value.get("urgency"))
-            .and_then(|value| value.as_str())
-            .map(str::to_owned);
+        self.entries.push(EntryResult {
+            entry,
+            outcome,
+            range,
+            fixed_version,
+            reason,
+            method,
+        });
+    }
 
-        self.entries.push(Evidence {
+    /// Builds the evidence of every entry, with `role`.
+    fn evidence<'s>(
+        &'s self,
+        component: &'s Component,
+        role: EvidenceRole,
+    ) -> impl Iterator<Item = Evidence> + 's {
+        self.entries.iter().map(move |result| Evidence {
             record_id: self.record.id.clone(),
             source: self.record.source.clone(),
-            role: EvidenceRole::Vulnerability,
-            outcome,
-            ecosystem: entry.ecosystem.clone(),
-            package: entry.package.clone(),
-            range,
+            role,
+            outcome: result.outcome,
+            ecosystem: result.entry.ecosystem.clone(),
+            package: result.entry.package.clone(),
+            range: result.range.clone(),
             installed_version: component.advisory_version.clone(),
-            fixed_version,
-            method: method.to_owned(),
-            reason,
-            urgency,
-        });
+            fixed_version: result.fixed_version.clone(),
+            method: result.method.to_owned(),
+            reason: result.reason.clone(),
+            urgency: result.urgency().map(str::to_owned),
+        })
     }
 
     /// Returns the record's outcome: affected if any entry is, else unknown if any entry
@@ -143,7 +170,7 @@ pub(crate) enum GroupOutcome {
 }
 
 impl GroupOutcome {
-    pub fn of(group: &RecordGroup, evaluations: &[RecordEvaluation<'_>]) -> GroupOutcome {
+    pub fn of(group: &RecordGroup<'_>, evaluations: &[RecordEvaluation<'_>]) -> GroupOutcome {
         let best = group
             .records
             .iter()
@@ -168,10 +195,10 @@ impl GroupOutcome {
 pub(crate) fn merge_group(
     component: &Component,
     scheme: Option<Scheme>,
-    group: &RecordGroup,
+    group: &RecordGroup<'_>,
     evaluations: &[RecordEvaluation<'_>],
     announcements: &[usize],
-    groups: &[RecordGroup],
+    groups: &[RecordGroup<'_>],
 ) -> Option<Finding> {
     let outcome = GroupOutcome::of(group, evaluations);
     let (status, fixed_version) = match outcome {
@@ -183,18 +210,15 @@ pub(crate) fn merge_group(
     let mut evidence: Vec<Evidence> = group
         .records
         .iter()
-        .flat_map(|&index| evaluations[index].entries.iter().cloned())
+        .flat_map(|&index| evaluations[index].evidence(component, EvidenceRole::Vulnerability))
         .collect();
-    let mut related = group.related.clone();
+    let mut related: Vec<String> = group.related.iter().map(|id| (*id).to_owned()).collect();
     for &announcement in announcements {
         let announcement = &groups[announcement];
-        related.push(announcement.primary_id.clone());
-        related.extend(announcement.aliases.iter().cloned());
+        related.push(announcement.primary_id.to_owned());
+        related.extend(announcement.aliases.iter().map(|id| (*id).to_owned()));
         for &index in &announcement.records {
-            evidence.extend(evaluations[index].entries.iter().cloned().map(|mut entry| {
-                entry.role = EvidenceRole::RelatedAdvisory;
-                entry
-            }));
+            evidence.extend(evaluations[index].evidence(component, EvidenceRole::RelatedAdvisory));
         }
     }
     evidence.sort_by(|a, b| {
@@ -215,8 +239,8 @@ pub(crate) fn merge_group(
         .and_then(|record| record.summary.clone());
 
     Some(Finding {
-        vulnerability_id: group.primary_id.clone(),
-        aliases: group.aliases.clone(),
+        vulnerability_id: group.primary_id.to_owned(),
+        aliases: group.aliases.iter().map(|id| (*id).to_owned()).collect(),
         related,
         component: component.clone(),
         status,
@@ -229,7 +253,7 @@ pub(crate) fn merge_group(
 
 /// Returns the status and fixed version of an affected group, per the module's rules.
 fn merged_fix(
-    group: &RecordGroup,
+    group: &RecordGroup<'_>,
     evaluations: &[RecordEvaluation<'_>],
     scheme: Option<Scheme>,
 ) -> (FindingStatus, Option<String>) {
@@ -249,7 +273,7 @@ fn merged_fix(
 
 /// Collects the severity entries of the group's records and the trackers' urgencies of
 /// their evaluated entries, without duplicates.
-fn merged_severity(group: &RecordGroup, evaluations: &[RecordEvaluation<'_>]) -> Vec<Severity> {
+fn merged_severity(group: &RecordGroup<'_>, evaluations: &[RecordEvaluation<'_>]) -> Vec<Severity> {
     let mut severity: Vec<Severity> = Vec::new();
     for &index in &group.records {
         let evaluation = &evaluations[index];
@@ -258,18 +282,15 @@ fn merged_severity(group: &RecordGroup, evaluations: &[RecordEvaluation<'_>]) ->
                 severity.push(entry.clone());
             }
         }
-        for entry in &evaluation.entries {
-            let Some(urgency) = &entry.urgency else {
+        for result in &evaluation.entries {
+            let Some(urgency) = result.urgency() else {
                 continue;
             };
-            let kind = entry
-                .ecosystem
-                .split(':')
-                .next()
-                .unwrap_or(&entry.ecosystem);
+            let ecosystem = &result.entry.ecosystem;
+            let kind = ecosystem.split(':').next().unwrap_or(ecosystem);
             let urgency = Severity {
                 kind: kind.to_owned(),
-                score: urgency.clone(),
+                score: urgency.to_owned(),
                 source: evaluation.record.source.clone(),
             };
             if !severity.contains(&urgency) {
