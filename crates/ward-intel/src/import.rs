@@ -4,10 +4,10 @@
 //! file) and renames it over the old one at the end. A failed or interrupted import
 //! therefore leaves the previous database as it was.
 //!
-//! Formats are detected by content: a zip is an OSV export, a JSON object with
-//! `catalogVersion` and `vulnerabilities` is the CISA KEV catalog, a JSON object with an
-//! `id` is an OSV record, text starting with `#model_version` or `cve,epss` is an EPSS
-//! CSV, gzip is opened and its content detected again. A directory is walked: its JSON
+//! Formats are detected by content. A zip is an OSV export. A JSON object with
+//! `catalogVersion` and `vulnerabilities` is the CISA KEV catalog, and one with an `id`
+//! is an OSV record. Text starting with `#model_version` or `cve,epss` is an EPSS CSV.
+//! Gzip is decompressed and its content detected again. A directory is walked: its JSON
 //! files are OSV records of one source, and zip, gzip and CSV files in it are imported as
 //! if given on their own.
 //!
@@ -36,7 +36,7 @@ pub struct ImportInput {
     pub path: PathBuf,
     /// Source name to store the data under, replacing the name derived from the content.
     pub source_name: Option<String>,
-    /// Where the file was downloaded from, stored for conditional requests.
+    /// Download facts of the file, stored for conditional requests.
     pub download: Option<DownloadInfo>,
 }
 
@@ -61,7 +61,7 @@ pub struct DownloadInfo {
     pub last_modified: Option<String>,
 }
 
-/// What an import stored and skipped.
+/// Records stored and skipped by an import.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     /// One entry per source written.

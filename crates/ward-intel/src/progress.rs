@@ -1,6 +1,6 @@
 //! Progress reporting, so that the library stays free of terminal code.
 
-/// What a progress bar counts.
+/// Unit of a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressUnit {
     /// Feed records.

@@ -13,9 +13,9 @@
 //!
 //! Each download is conditional: the `ETag` and `Last-Modified` of the previous download
 //! are stored with the source and sent back as `If-None-Match` and `If-Modified-Since`, so
-//! a feed that did not change costs one `304 Not Modified`. Downloads run concurrently,
-//! each retried with exponential backoff on timeouts, connection failures, bodies cut
-//! short and 5xx or 429 answers. Everything downloaded is then imported in one atomic
+//! a feed that did not change costs one `304 Not Modified`. Downloads run concurrently.
+//! Each is retried with exponential backoff on timeouts, bodies cut short and 5xx or 429
+//! responses. Everything downloaded is then imported in one atomic
 //! build (see [`crate::import`]).
 
 use std::collections::HashMap;
@@ -36,7 +36,7 @@ const KEV_UPSTREAM: &str =
     "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
 const EPSS_UPSTREAM: &str = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz";
 
-/// What to download and how.
+/// Feeds to download and download settings.
 #[derive(Debug, Clone)]
 pub struct UpdateOptions {
     /// OSV ecosystems to download (`Debian`, `PyPI`); a release suffix (`Debian:12`) is
@@ -81,7 +81,7 @@ pub struct Feed {
     pub file_name: String,
 }
 
-/// What an update did.
+/// Outcome of an update per source.
 #[derive(Debug, Default)]
 pub struct UpdateReport {
     /// Sources downloaded and imported.
@@ -94,7 +94,7 @@ pub struct UpdateReport {
     pub import: Option<ImportReport>,
 }
 
-/// Lists the feeds `options` asks for, with their URLs.
+/// Lists the feeds selected by `options`, with their URLs.
 pub fn feeds(options: &UpdateOptions) -> Vec<Feed> {
     let base = options
         .base_url
@@ -196,8 +196,8 @@ pub fn ecosystems_for_os_release(text: &str) -> Vec<String> {
 
 /// Downloads the feeds that changed and imports them into the database at `db_path`.
 ///
-/// Returns `Err` when nothing could be imported: every download failed, or the import
-/// of the downloaded files failed (a corrupt archive); the database is then unchanged.
+/// Returns `Err` when every download failed, or when the import of the downloaded files
+/// failed (a corrupt archive). The database is then unchanged.
 /// When some downloads fail and others succeed, the successful ones are imported and the
 /// failures are listed in [`UpdateReport::failures`].
 #[tracing::instrument(skip_all, fields(db = %db_path.display()))]
@@ -471,7 +471,7 @@ fn download_once(
 
 fn request_error(url: &str, error: reqwest::Error) -> AttemptError {
     // A refused connection or a failed DNS look-up does not heal in seconds, so only
-    // timeouts and broken transfers are retried; an offline machine fails at once.
+    // timeouts and broken transfers are retried. An offline machine fails at once.
     let retryable =
         error.is_timeout() || (!error.is_connect() && (error.is_request() || error.is_body()));
     let error = if error.is_connect() {

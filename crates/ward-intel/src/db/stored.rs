@@ -2,7 +2,7 @@
 //!
 //! Debian records repeat long `versions[]` lists, so compression shrinks the database
 //! several times over; short values stay readable with the `sqlite3` shell. The SQLite
-//! type of the value says which form it is, so no flag column is needed.
+//! type of the value tells the two forms apart, so no flag column is needed.
 
 use std::cell::RefCell;
 

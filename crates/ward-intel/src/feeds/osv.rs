@@ -4,8 +4,8 @@
 //! Traps of the format:
 //!
 //! - `affected[].package` may be missing (Debian's per-CVE records carry `GIT` ranges
-//!   without a package); such entries are stored under an empty ecosystem and name, so no
-//!   look-up finds them but `ward vuln show` still lists them.
+//!   without a package). Such entries are stored under an empty ecosystem and name, so no
+//!   look-up finds them, but the stored record keeps them.
 //! - `database_specific` and `ecosystem_specific` are kept verbatim and never override
 //!   `ranges`.
 //! - Fields may be `null` where the schema says "array"; `null` reads as empty.
@@ -23,7 +23,7 @@ use crate::{Affected, Severity};
 pub struct RecordProblem {
     /// Record id when the record got far enough to have one.
     pub id: Option<String>,
-    /// What is wrong, naming the field.
+    /// Description of the problem, naming the field.
     pub message: String,
 }
 

@@ -24,7 +24,7 @@ const MAX_LISTED_PROBLEMS: usize = 20;
 /// Arguments of `ward db`.
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// What to do with the database.
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: DbCommand,
 }

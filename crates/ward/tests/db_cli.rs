@@ -1,0 +1,208 @@
+//! `ward db import` and `ward db status`, run as a process on hand-written feed files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const RECORD: &str = r#"{"id": "CVE-2024-0001", "modified": "2025-01-02T03:04:05Z",
+    "affected": [{"package": {"ecosystem": "Debian:12", "name": "openssl"},
+    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.15-1~deb12u1"}]}]}]}"#;
+
+const KEV: &str = r#"{"catalogVersion": "2026.01.02", "dateReleased": "2026-01-02T10:00:00.000Z",
+    "vulnerabilities": [{"cveID": "CVE-2024-0001", "vendorProject": "OpenSSL", "product": "OpenSSL",
+    "vulnerabilityName": "Test", "dateAdded": "2025-01-01", "requiredAction": "Patch",
+    "knownRansomwareCampaignUse": "Unknown"}]}"#;
+
+const EPSS: &str = "cve,epss,percentile\nCVE-2024-0001,0.5,0.9\nCVE-2024-0002,0.1,0.2\n";
+
+fn ward(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("WARD_DB")
+        .env_remove("WARD_FEED_BASE_URL")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn feed_files(dir: &Path) -> (String, String, String) {
+    let records = dir.join("records");
+    std::fs::create_dir_all(&records).unwrap();
+    std::fs::write(records.join("CVE-2024-0001.json"), RECORD).unwrap();
+    std::fs::write(dir.join("kev.json"), KEV).unwrap();
+    std::fs::write(dir.join("epss.csv"), EPSS).unwrap();
+    let path = |name: &str| dir.join(name).display().to_string();
+    (path("records"), path("kev.json"), path("epss.csv"))
+}
+
+#[test]
+fn import_then_status_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, kev, epss) = feed_files(dir.path());
+
+    let import = ward(&db, &["db", "import", &records, &kev, &epss]);
+    assert_eq!(
+        import.status.code(),
+        Some(0),
+        "stderr: {}",
+        text(&import.stderr)
+    );
+    assert!(
+        text(&import.stderr).contains("Imported osv:Debian: 1 records"),
+        "{}",
+        text(&import.stderr)
+    );
+    assert!(import.stdout.is_empty());
+
+    let status = ward(&db, &["db", "status"]);
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "stderr: {}",
+        text(&status.stderr)
+    );
+    let stdout = text(&status.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[1].starts_with("SOURCE"), "{stdout}");
+    assert!(
+        lines[2].starts_with("epss") && lines[2].contains(" 2 "),
+        "{stdout}"
+    );
+    assert!(
+        lines[3].starts_with("kev") && lines[3].contains("2026-01-02"),
+        "{stdout}"
+    );
+    assert!(
+        lines[4].starts_with("osv:Debian") && lines[4].contains("2025-01-02"),
+        "{stdout}"
+    );
+    // The snapshot dates are long past, so each source is reported stale.
+    assert!(
+        text(&status.stderr).contains("warning: source `osv:Debian` is"),
+        "{}",
+        text(&status.stderr)
+    );
+}
+
+#[test]
+fn status_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, kev, _) = feed_files(dir.path());
+    assert_eq!(
+        ward(&db, &["db", "import", &records, &kev]).status.code(),
+        Some(0)
+    );
+
+    let status = ward(&db, &["db", "status", "--format", "json"]);
+    assert_eq!(status.status.code(), Some(0));
+    let document: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+
+    let sources = document["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    assert_eq!(sources[0]["name"], "kev");
+    assert_eq!(sources[0]["records"], 1);
+    assert_eq!(sources[0]["feed_version"], "2026.01.02");
+    assert_eq!(sources[1]["name"], "osv:Debian");
+    assert_eq!(sources[1]["stale"], true);
+    assert!(sources[1]["age_days"].as_i64().unwrap() > 300);
+}
+
+#[test]
+fn truncated_zip_fails_and_keeps_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, _, _) = feed_files(dir.path());
+    assert_eq!(
+        ward(&db, &["db", "import", &records]).status.code(),
+        Some(0)
+    );
+    let before = std::fs::read(&db).unwrap();
+    let zip = dir.path().join("all.zip");
+    std::fs::write(&zip, b"PK\x03\x04\x14\x00\x00\x00\x08\x00truncated").unwrap();
+
+    let import = ward(&db, &["db", "import", &zip.display().to_string()]);
+
+    assert_eq!(import.status.code(), Some(2));
+    let stderr = text(&import.stderr);
+    assert!(stderr.starts_with("error: invalid feed file"), "{stderr}");
+    assert!(stderr.contains("all.zip"), "{stderr}");
+    assert!(
+        stderr.contains("hint: the database was left unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn invalid_record_is_skipped_with_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, _, _) = feed_files(dir.path());
+    std::fs::write(
+        Path::new(&records).join("BAD.json"),
+        r#"{"id": "BAD-1", "modified": 5}"#,
+    )
+    .unwrap();
+
+    let import = ward(&db, &["db", "import", &records]);
+
+    assert_eq!(import.status.code(), Some(0));
+    let stderr = text(&import.stderr);
+    assert!(
+        stderr.contains("warning: skipped invalid record:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("BAD.json: record `BAD-1`"), "{stderr}");
+}
+
+#[test]
+fn missing_file_and_missing_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+
+    let import = ward(&db, &["db", "import", "/nonexistent/all.zip"]);
+    assert_eq!(import.status.code(), Some(2));
+    assert!(
+        text(&import.stderr).contains("failed to read `/nonexistent/all.zip`"),
+        "{}",
+        text(&import.stderr)
+    );
+
+    let status = ward(&db, &["db", "status"]);
+    assert_eq!(status.status.code(), Some(2));
+    let stderr = text(&status.stderr);
+    assert!(stderr.contains("not found"), "{stderr}");
+    assert!(
+        stderr.contains("hint: create it with `ward db update` or `ward db import PATH…`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn offline_update_names_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let update = ward(
+        &db,
+        &["db", "update", "--ecosystem", "Debian", "--base-url", &base],
+    );
+
+    assert_eq!(update.status.code(), Some(2));
+    let stderr = text(&update.stderr);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(stderr.contains("`ward db import PATH…`"), "{stderr}");
+}
