@@ -9,6 +9,7 @@ mod commands;
 mod env;
 mod exit;
 mod logging;
+mod output;
 mod printer;
 
 use cli::{Cli, Command};

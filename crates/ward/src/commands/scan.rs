@@ -1,16 +1,396 @@
-//! `ward scan`.
+//! `ward scan`: collect (or read) an inventory, assess it against the intel database and
+//! print ranked recommendations.
+//!
+//! Exit codes: 0 when the scan completed and nothing met `--fail-on`; 1 when an affected
+//! finding met `--fail-on`; 2 on error. A missing vulnerability database is not an error
+//! without `--fail-on`: the inventory summary is printed with a warning and the exit code
+//! is 0. With `--fail-on` it is 2, because the threshold could not be checked.
 
-use clap::Args;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use ward_intel::{Intel, IntelDb, IntelError, MemoryIntel};
+use ward_inventory::{collect, CollectOptions, DiagnosticLevel, Inventory, SCHEMA_VERSION};
+use ward_risk::FailThreshold;
 
 use crate::cli::GlobalArgs;
 use crate::exit::ExitStatus;
+use crate::output::table::{self, TableOptions};
+use crate::output::{
+    DatabaseSummary, FailOnSummary, InventoryOrigin, InventorySummary, ScanReport, Summary,
+    SCAN_SCHEMA_VERSION,
+};
+use crate::printer;
 
 /// Arguments of `ward scan`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {}
+pub struct ScanArgs {
+    /// Directory to collect below instead of `/`: a mounted image, a container's root
+    /// filesystem or a fixture tree.
+    ///
+    /// Default: `/`. Cannot be combined with `--inventory`.
+    #[arg(long, value_name = "DIR", conflicts_with = "inventory")]
+    pub root: Option<PathBuf>,
+
+    /// Assess an inventory saved by `ward inventory` instead of collecting one.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Exit with status 1 when an affected finding is at or above this severity.
+    ///
+    /// A known exploited vulnerability (CISA KEV) meets every threshold. A finding without a
+    /// CVSS score meets only `any`. Unknown findings never do. Without vulnerability data
+    /// the scan exits with status 2, since the threshold cannot be checked.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Never download the feeds, even when the intel database does not exist yet.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// When to colour the table: `auto` colours on a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// List at most this many recommendations in the table; the JSON lists all.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// Output formats of `ward scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// The JSON document described in `docs/scan-json.md`.
+    Json,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// CVSS critical, or known exploited.
+    Critical,
+    /// CVSS high or above, or known exploited.
+    High,
+    /// CVSS medium or above, or known exploited.
+    Medium,
+    /// CVSS low or above, or known exploited.
+    Low,
+    /// Any affected finding, with or without a score.
+    Any,
+}
+
+impl From<FailOn> for FailThreshold {
+    fn from(value: FailOn) -> Self {
+        match value {
+            FailOn::Critical => FailThreshold::Critical,
+            FailOn::High => FailThreshold::High,
+            FailOn::Medium => FailThreshold::Medium,
+            FailOn::Low => FailThreshold::Low,
+            FailOn::Any => FailThreshold::Any,
+        }
+    }
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when standard output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always colour, even with `NO_COLOR` set.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// Runs `ward scan`.
 pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
-    let _ = (global, args);
-    anyhow::bail!("`ward scan` is not implemented yet")
+    let mut warnings: Vec<String> = Vec::new();
+
+    let (inventory, origin) = load_inventory(&args)?;
+    let inventory_warnings = inventory
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.level >= DiagnosticLevel::Warning)
+        .count();
+    if inventory_warnings > 0 {
+        warnings.push(format!(
+            "the inventory records {inventory_warnings} collection problem(s); see `inventory.diagnostics` in `--format json`"
+        ));
+    }
+
+    let database_path = match &global.db {
+        Some(path) => path.clone(),
+        None => IntelDb::default_path().context("cannot choose the intel database location")?,
+    };
+    let database = open_database(&database_path, &inventory, &args, global, &mut warnings)?;
+
+    let empty = MemoryIntel::new();
+    let intel: &dyn Intel = match &database {
+        Some(db) => db,
+        None => &empty,
+    };
+    let assessment = ward_assess::assess(&inventory, intel);
+    let report = ward_risk::prioritize(assessment, intel);
+
+    let unknown = report.stats.unknown;
+    if unknown > 0 {
+        warnings.push(format!(
+            "{unknown} vulnerability record group(s) could not be evaluated and are reported as unknown; see `diagnostics` in `--format json`"
+        ));
+    }
+
+    let fail_on = args.fail_on.map(|fail_on| {
+        let threshold = FailThreshold::from(fail_on);
+        let findings_at_or_above = report
+            .findings
+            .iter()
+            .filter(|prioritized| prioritized.finding.status != ward_assess::FindingStatus::Unknown)
+            .filter(|prioritized| threshold.is_met_by(&prioritized.priority))
+            .count();
+        FailOnSummary {
+            threshold,
+            findings_at_or_above,
+        }
+    });
+
+    let summary = Summary::of(&report);
+    let scan = ScanReport {
+        schema_version: SCAN_SCHEMA_VERSION,
+        ward_version: env!("CARGO_PKG_VERSION"),
+        scanned_at: chrono::Utc::now(),
+        device: inventory.device.clone(),
+        inventory: InventorySummary {
+            origin,
+            collected_at: inventory.collected_at,
+            software_count: inventory.software.len(),
+            ecosystems: count_ecosystems(&inventory),
+            diagnostics: inventory.diagnostics.clone(),
+        },
+        database: DatabaseSummary {
+            path: database_path.display().to_string(),
+            available: database.is_some(),
+            sources: match &database {
+                Some(db) => db
+                    .sources()
+                    .context("cannot list the intel database's sources")?,
+                None => Vec::new(),
+            },
+        },
+        summary,
+        recommendations: report.recommendations,
+        findings: report.findings,
+        diagnostics: report.diagnostics,
+        warnings: warnings.clone(),
+        fail_on,
+    };
+
+    print_report(&scan, &args)?;
+    if !global.quiet {
+        for warning in &warnings {
+            printer::warn_user(warning);
+        }
+        if !scan.database.available {
+            eprintln!("hint: {MISSING_DATABASE_HINT}");
+        }
+    }
+
+    Ok(exit_status(&scan))
+}
+
+/// How to get vulnerability data, printed when the database is missing.
+const MISSING_DATABASE_HINT: &str = "import the feeds with `ward db import <OSV all.zip…> \
+     <known_exploited_vulnerabilities.json> <epss_scores.csv.gz>`, or download them with \
+     `ward db update`";
+
+/// Chooses the exit status per the module's rules.
+fn exit_status(scan: &ScanReport) -> ExitStatus {
+    let Some(fail_on) = &scan.fail_on else {
+        return ExitStatus::Success;
+    };
+    if !scan.database.available {
+        return ExitStatus::Error;
+    }
+    if fail_on.findings_at_or_above > 0 {
+        ExitStatus::FindingsAboveThreshold
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Collects the inventory below `--root`, or reads the `--inventory` file.
+fn load_inventory(args: &ScanArgs) -> anyhow::Result<(Inventory, InventoryOrigin)> {
+    if let Some(path) = &args.inventory {
+        let inventory = read_inventory(path)?;
+        let origin = InventoryOrigin::File {
+            path: path.display().to_string(),
+        };
+        return Ok((inventory, origin));
+    }
+
+    let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let metadata = std::fs::metadata(&root)
+        .with_context(|| format!("cannot read the collection root `{}`", root.display()))?;
+    if !metadata.is_dir() {
+        anyhow::bail!(
+            "the collection root `{}` is not a directory",
+            root.display()
+        );
+    }
+    let inventory = collect(&CollectOptions::new(&root));
+    let origin = InventoryOrigin::Collected {
+        root: root.display().to_string(),
+    };
+    Ok((inventory, origin))
+}
+
+/// Reads an inventory file, checking its `schema_version` before the rest so that a newer
+/// document gets a clear message instead of a field error.
+fn read_inventory(path: &Path) -> anyhow::Result<Inventory> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the inventory file `{}`", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("the inventory file `{}` is not valid JSON", path.display()))?;
+
+    let version = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    match version {
+        None => anyhow::bail!(
+            "the inventory file `{}` has no numeric `schema_version`; write it with `ward inventory`",
+            path.display()
+        ),
+        Some(version) if version > u64::from(SCHEMA_VERSION) => anyhow::bail!(
+            "the inventory file `{}` has schema_version {version}, newer than the {SCHEMA_VERSION} this ward reads; upgrade ward",
+            path.display()
+        ),
+        Some(_) => {}
+    }
+
+    serde_json::from_value(value).with_context(|| {
+        format!(
+            "the inventory file `{}` is not a valid inventory",
+            path.display()
+        )
+    })
+}
+
+/// Opens the intel database; when it does not exist, downloads the feeds for the
+/// inventory's ecosystems (unless offline). Returns `None`, with a warning, when no data
+/// can be had.
+fn open_database(
+    path: &Path,
+    inventory: &Inventory,
+    args: &ScanArgs,
+    global: &GlobalArgs,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<Option<IntelDb>> {
+    match IntelDb::open(path) {
+        Ok(db) => return Ok(Some(db)),
+        Err(IntelError::DatabaseMissing { .. }) => {}
+        Err(error) => {
+            return Err(anyhow::Error::new(error))
+                .context("cannot open the intel database")
+                .map_err(|error| {
+                    printer::with_hint(
+                        error,
+                        "rebuild it with `ward db import …` or `ward db update`, or choose another file with `--db`",
+                    )
+                });
+        }
+    }
+
+    if args.offline {
+        warnings.push(format!(
+            "the intel database `{}` does not exist and `--offline` forbids downloading it, so no package was matched against advisories",
+            path.display()
+        ));
+        return Ok(None);
+    }
+
+    let ecosystems: Vec<String> = count_ecosystems(inventory)
+        .into_keys()
+        .filter(|ecosystem| ecosystem != NO_ECOSYSTEM)
+        .collect();
+    match crate::commands::db::open_or_download(global, &ecosystems) {
+        Ok(db) => Ok(Some(db)),
+        Err(error) => {
+            warnings.push(format!(
+                "the intel database `{}` does not exist and downloading the feeds failed ({}), so no package was matched against advisories",
+                path.display(),
+                error_chain(&error)
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,
+/// because the scan prints its own.
+fn error_chain(error: &anyhow::Error) -> String {
+    let hint_layers = usize::from(error.downcast_ref::<printer::Hint>().is_some());
+    error
+        .chain()
+        .skip(hint_layers)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// Key under which software rows without an advisory namespace are counted.
+const NO_ECOSYSTEM: &str = "none";
+
+fn count_ecosystems(inventory: &Inventory) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for software in &inventory.software {
+        let key = software.ecosystem.as_deref().unwrap_or(NO_ECOSYSTEM);
+        *counts.entry(key.to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn print_report(scan: &ScanReport, args: &ScanArgs) -> anyhow::Result<()> {
+    let text = match args.format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(scan)
+                .context("failed to serialize the scan report")?;
+            json.push('\n');
+            json
+        }
+        Format::Table => table::render(
+            scan,
+            TableOptions {
+                color: use_color(args.color),
+                limit: args.limit,
+            },
+        ),
+    };
+
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("failed to write to standard output")
+}
+
+/// Decides colour: `--color` wins, then `NO_COLOR` (any non-empty value disables it, as
+/// <https://no-color.org> specifies), then whether standard output is a terminal.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color =
+                std::env::var_os(crate::env::NO_COLOR).is_some_and(|value| !value.is_empty());
+            !no_color && std::io::stdout().is_terminal()
+        }
+    }
 }

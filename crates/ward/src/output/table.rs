@@ -1,0 +1,329 @@
+//! The terminal rendering of a scan: a header, the ranked recommendations and a summary.
+//!
+//! The text reads the same with and without colour: colour only emphasises words that are
+//! already there (severity names, the KEV count, headings).
+
+use std::fmt::Write as _;
+
+use owo_colors::{OwoColorize, Style};
+use ward_risk::{Recommendation, RecommendationKind, SeverityLevel};
+
+use super::ScanReport;
+
+/// Number of package names shown per recommendation before `+N`.
+const SHOWN_PACKAGES: usize = 3;
+
+/// Options of the table rendering.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// Whether to emit ANSI colour codes.
+    pub color: bool,
+    /// Maximum number of recommendations listed; `None` lists all.
+    pub limit: Option<usize>,
+}
+
+/// Renders `report` as the terminal table.
+pub fn render(report: &ScanReport, options: TableOptions) -> String {
+    let mut out = String::new();
+    let paint = Painter {
+        color: options.color,
+    };
+
+    write_header(&mut out, report, paint);
+
+    if !report.database.available {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.apply(
+                "No vulnerability data: the packages were not matched against advisories.",
+                Style::new().yellow().bold()
+            )
+        );
+        return out;
+    }
+
+    write_recommendations(&mut out, report, options, paint);
+    write_summary(&mut out, report, paint);
+    out
+}
+
+fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
+    let device = &report.device;
+    let host = device.hostname.as_deref().unwrap_or("unknown host");
+    let os = device
+        .os
+        .as_ref()
+        .and_then(|os| os.pretty_name.clone().or_else(|| os.name.clone()))
+        .unwrap_or_else(|| "unknown OS".to_owned());
+    let _ = writeln!(
+        out,
+        "{} {host} ({os})",
+        paint.apply("ward scan:", Style::new().bold())
+    );
+
+    let ecosystems: Vec<String> = report
+        .inventory
+        .ecosystems
+        .iter()
+        .map(|(ecosystem, count)| format!("{ecosystem} {count}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "packages: {} ({})",
+        report.inventory.software_count,
+        if ecosystems.is_empty() {
+            "none".to_owned()
+        } else {
+            ecosystems.join(", ")
+        }
+    );
+
+    let sources: Vec<String> = report
+        .database
+        .sources
+        .iter()
+        .map(|source| match source.snapshot_at {
+            Some(at) => format!("{} {}", source.name, at.format("%Y-%m-%d")),
+            None => source.name.clone(),
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "intel database: {}{}",
+        report.database.path,
+        if sources.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", sources.join(", "))
+        }
+    );
+}
+
+fn write_recommendations(
+    out: &mut String,
+    report: &ScanReport,
+    options: TableOptions,
+    paint: Painter,
+) {
+    let _ = writeln!(out);
+    if report.recommendations.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.apply(
+                "No recommendations: no affected package found.",
+                Style::new().green()
+            )
+        );
+        return;
+    }
+
+    let total = report.recommendations.len();
+    let shown = options.limit.map_or(total, |limit| limit.min(total));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.apply("RECOMMENDATIONS", Style::new().bold())
+    );
+
+    let header = [
+        "#",
+        "ACTION",
+        "PACKAGES",
+        "VULNS",
+        "KEV",
+        "MAX EPSS",
+        "MAX SEVERITY",
+        "MOST URGENT",
+    ];
+    let rows: Vec<[Cell; 8]> = report.recommendations[..shown]
+        .iter()
+        .map(recommendation_row)
+        .collect();
+
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.text.chars().count());
+        }
+    }
+
+    let header_cells = header.map(|text| Cell::new(text, Style::new().bold()));
+    write_row(out, &header_cells, &widths, paint);
+    for row in &rows {
+        write_row(out, row, &widths, paint);
+    }
+    if shown < total {
+        let _ = writeln!(
+            out,
+            "  … {} more (remove `--limit` to list all)",
+            total - shown
+        );
+    }
+}
+
+/// One table cell: its plain text and the style applied after padding.
+struct Cell {
+    text: String,
+    style: Style,
+}
+
+impl Cell {
+    fn new(text: impl Into<String>, style: Style) -> Self {
+        Self {
+            text: text.into(),
+            style,
+        }
+    }
+
+    fn plain(text: impl Into<String>) -> Self {
+        Self::new(text, Style::new())
+    }
+}
+
+fn recommendation_row(recommendation: &Recommendation) -> [Cell; 8] {
+    let action = match (recommendation.kind, &recommendation.target_version) {
+        (RecommendationKind::Upgrade, Some(target)) => {
+            format!("upgrade {} to {target}", recommendation.package)
+        }
+        (RecommendationKind::Review, _) => format!("review {}", recommendation.package),
+        (RecommendationKind::Upgrade | RecommendationKind::NoFixYet, _) => {
+            format!("no fix yet: {}", recommendation.package)
+        }
+    };
+    let action_style = match recommendation.kind {
+        RecommendationKind::Upgrade => Style::new().green(),
+        RecommendationKind::NoFixYet => Style::new(),
+        RecommendationKind::Review => Style::new().yellow(),
+    };
+
+    let mut packages = recommendation
+        .packages
+        .iter()
+        .take(SHOWN_PACKAGES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if recommendation.packages.len() > SHOWN_PACKAGES {
+        let _ = write!(
+            packages,
+            " +{}",
+            recommendation.packages.len() - SHOWN_PACKAGES
+        );
+    }
+
+    let kev_style = if recommendation.known_exploited > 0 {
+        Style::new().red().bold()
+    } else {
+        Style::new()
+    };
+    let epss = recommendation
+        .max_epss
+        .map_or_else(|| "-".to_owned(), |score| format!("{score:.5}"));
+    let most_urgent = recommendation
+        .vulnerabilities
+        .first()
+        .cloned()
+        .unwrap_or_default();
+
+    [
+        Cell::plain(recommendation.rank.to_string()),
+        Cell::new(action, action_style),
+        Cell::plain(packages),
+        Cell::plain(recommendation.vulnerabilities.len().to_string()),
+        Cell::new(recommendation.known_exploited.to_string(), kev_style),
+        Cell::plain(epss),
+        Cell::new(
+            recommendation.max_severity.as_str(),
+            severity_style(recommendation.max_severity),
+        ),
+        Cell::plain(most_urgent),
+    ]
+}
+
+fn write_row(out: &mut String, cells: &[Cell], widths: &[usize], paint: Painter) {
+    let mut line = String::from(" ");
+    for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        let is_last = index + 1 == cells.len();
+        // Pad before colouring, so escape codes never count towards the width.
+        let padded = if is_last {
+            cell.text.clone()
+        } else {
+            format!("{:<width$}", cell.text, width = *width)
+        };
+        line.push(' ');
+        line.push_str(&paint.apply(&padded, cell.style));
+        if !is_last {
+            line.push(' ');
+        }
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+fn write_summary(out: &mut String, report: &ScanReport, paint: Painter) {
+    let stats = &report.summary.stats;
+    let _ = writeln!(out, "\n{}", paint.apply("FINDINGS", Style::new().bold()));
+
+    let lines = [
+        ("affected, fix available", stats.affected_with_fix),
+        ("affected, no fix yet", stats.affected_no_fix),
+        ("unknown (not evaluated)", stats.unknown),
+        ("known exploited (CISA KEV)", report.summary.known_exploited),
+        ("not affected", stats.not_affected),
+    ];
+    for (label, count) in lines {
+        let _ = writeln!(out, "  {label:<28} {count}");
+    }
+
+    let by_severity: Vec<String> = [
+        SeverityLevel::Critical,
+        SeverityLevel::High,
+        SeverityLevel::Medium,
+        SeverityLevel::Low,
+        SeverityLevel::None,
+        SeverityLevel::NoScore,
+    ]
+    .iter()
+    .map(|level| {
+        let count = report.summary.by_severity.get(level).copied().unwrap_or(0);
+        format!(
+            "{} {count}",
+            paint.apply(level.as_str(), severity_style(*level))
+        )
+    })
+    .collect();
+    let _ = writeln!(out, "  {:<28} {}", "by severity", by_severity.join(", "));
+
+    let _ = writeln!(
+        out,
+        "\n{} of {} packages assessed as {} components against {} advisory records.",
+        stats.software_assessed, stats.software_total, stats.components, stats.records_evaluated
+    );
+}
+
+fn severity_style(level: SeverityLevel) -> Style {
+    match level {
+        SeverityLevel::Critical => Style::new().red().bold(),
+        SeverityLevel::High => Style::new().red(),
+        SeverityLevel::Medium => Style::new().yellow(),
+        SeverityLevel::Low => Style::new().cyan(),
+        SeverityLevel::None | SeverityLevel::NoScore => Style::new().dimmed(),
+    }
+}
+
+/// Applies styles only when colour is on.
+#[derive(Debug, Clone, Copy)]
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn apply(self, text: &str, style: Style) -> String {
+        if self.color {
+            text.style(style).to_string()
+        } else {
+            text.to_owned()
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! `ward scan` run as a process on a fixture root, with an intel database made by
+//! `ward db import` from small OSV, KEV and EPSS files written here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+const OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n\
+NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n";
+
+/// openssl (two binaries, one source) with a fixed and a merged CVE, bash with a CVE that
+/// has no fix yet, zlib not affected, and a removed package that must be ignored.
+const STATUS: &str = "\
+Package: libssl3
+Status: install ok installed
+Architecture: amd64
+Source: openssl
+Version: 3.0.14-1~deb12u2
+
+Package: openssl
+Status: install ok installed
+Architecture: amd64
+Version: 3.0.14-1~deb12u2
+
+Package: bash
+Status: install ok installed
+Architecture: amd64
+Version: 5.2.15-2+b7
+Source: bash (5.2.15-2)
+
+Package: zlib1g
+Status: install ok installed
+Architecture: amd64
+Source: zlib
+Version: 1:1.2.13.dfsg-1
+
+Package: oldpkg
+Status: deinstall ok config-files
+Architecture: amd64
+Version: 1.0-1
+";
+
+const CRITICAL: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+const MEDIUM: &str = "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:L";
+const LOW: &str = "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:L/I:N/A:N";
+
+/// A scan fixture: a root, feed files and the database imported from them.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let fixture = Fixture {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        };
+        fixture.write_root("root", STATUS);
+        fixture.write_feeds();
+
+        let output = fixture.ward(&[
+            "db",
+            "import",
+            fixture.path("osv").to_str().expect("UTF-8 path"),
+            fixture.path("kev.json").to_str().expect("UTF-8 path"),
+            fixture.path("epss.csv").to_str().expect("UTF-8 path"),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "import failed: {output:?}");
+        fixture
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    fn write_root(&self, name: &str, status: &str) {
+        let root = self.path(name);
+        std::fs::create_dir_all(root.join("var/lib/dpkg")).expect("dpkg directory");
+        std::fs::create_dir_all(root.join("etc")).expect("etc directory");
+        std::fs::write(root.join("var/lib/dpkg/status"), status).expect("status written");
+        std::fs::write(root.join("etc/os-release"), OS_RELEASE).expect("os-release written");
+        std::fs::write(root.join("etc/hostname"), "fixture-host\n").expect("hostname written");
+    }
+
+    fn write_feeds(&self) {
+        let osv = self.path("osv");
+        std::fs::create_dir_all(&osv).expect("osv directory");
+        let records = [
+            osv_record(
+                "CVE-2024-0001",
+                "openssl",
+                Some("3.0.15-1~deb12u1"),
+                Some(CRITICAL),
+                &[],
+            ),
+            osv_record(
+                "DEBIAN-CVE-2024-0001",
+                "openssl",
+                Some("3.0.15-1~deb12u1"),
+                None,
+                &[],
+            ),
+            osv_record(
+                "CVE-2024-0002",
+                "openssl",
+                Some("3.0.14-1~deb12u3"),
+                Some(MEDIUM),
+                &[],
+            ),
+            osv_record(
+                "DSA-5900-1",
+                "openssl",
+                Some("3.0.15-1~deb12u1"),
+                None,
+                &["CVE-2024-0001", "CVE-2024-0002"],
+            ),
+            osv_record("CVE-2024-0003", "bash", None, Some(LOW), &[]),
+            osv_record(
+                "CVE-2024-0004",
+                "zlib",
+                Some("1:1.2.13.dfsg-1"),
+                Some(CRITICAL),
+                &[],
+            ),
+        ];
+        for record in records {
+            let id = record["id"].as_str().expect("id").to_owned();
+            std::fs::write(osv.join(format!("{id}.json")), record.to_string())
+                .expect("record written");
+        }
+
+        let kev = json!({
+            "title": "CISA Catalog of Known Exploited Vulnerabilities",
+            "catalogVersion": "2026.08.07",
+            "dateReleased": "2026-08-07T17:00:00.0000Z",
+            "count": 1,
+            "vulnerabilities": [{
+                "cveID": "CVE-2024-0001",
+                "vendorProject": "OpenSSL",
+                "product": "OpenSSL",
+                "vulnerabilityName": "OpenSSL Example Vulnerability",
+                "dateAdded": "2024-06-01",
+                "shortDescription": "Example.",
+                "requiredAction": "Apply mitigations per vendor instructions.",
+                "dueDate": "2024-06-22",
+                "knownRansomwareCampaignUse": "Unknown",
+                "notes": "",
+                "cwes": []
+            }]
+        });
+        std::fs::write(self.path("kev.json"), kev.to_string()).expect("kev written");
+        std::fs::write(
+            self.path("epss.csv"),
+            "#model_version:v2025.03.14,score_date:2026-08-16T00:00:00Z\ncve,epss,percentile\n\
+             CVE-2024-0001,0.91000,0.99500\nCVE-2024-0002,0.02000,0.60000\nCVE-2024-0003,0.00100,0.10000\n",
+        )
+        .expect("epss written");
+    }
+
+    fn ward(&self, arguments: &[&str]) -> Output {
+        self.ward_with_env(arguments, &[])
+    }
+
+    fn ward_with_env(&self, arguments: &[&str], env: &[(&str, &str)]) -> Output {
+        self.ward_with_db(&self.path("intel.sqlite"), arguments, env)
+    }
+
+    /// Runs ward with `--db database`. The feed base URL points at a closed loopback port,
+    /// so a download attempt fails at once and never leaves the machine.
+    fn ward_with_db(&self, database: &Path, arguments: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
+        command
+            .arg("--db")
+            .arg(database)
+            .args(arguments)
+            .env_remove("NO_COLOR")
+            .env_remove("WARD_DB")
+            .env("WARD_FEED_BASE_URL", "http://127.0.0.1:9")
+            .env("XDG_DATA_HOME", self.path("xdg"))
+            .current_dir(self.dir.path());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().expect("run ward")
+    }
+
+    fn scan(&self, extra: &[&str]) -> Output {
+        let root = self.path("root");
+        let mut arguments = vec!["scan", "--root", root.to_str().expect("UTF-8 path")];
+        arguments.extend_from_slice(extra);
+        self.ward(&arguments)
+    }
+
+    fn scan_json(&self, extra: &[&str]) -> Value {
+        let mut arguments = vec!["--format", "json"];
+        arguments.extend_from_slice(extra);
+        let output = self.scan(&arguments);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+    }
+}
+
+fn osv_record(
+    id: &str,
+    package: &str,
+    fixed: Option<&str>,
+    vector: Option<&str>,
+    related: &[&str],
+) -> Value {
+    let mut events = vec![json!({ "introduced": "0" })];
+    if let Some(fixed) = fixed {
+        events.push(json!({ "fixed": fixed }));
+    }
+    let mut record = json!({
+        "schema_version": "1.6.0",
+        "id": id,
+        "modified": "2025-02-12T00:00:00Z",
+        "related": related,
+        "affected": [{
+            "package": {
+                "ecosystem": "Debian:12",
+                "name": package,
+                "purl": format!("pkg:deb/debian/{package}?arch=source")
+            },
+            "ranges": [{ "type": "ECOSYSTEM", "events": events }],
+            "ecosystem_specific": { "urgency": "not yet assigned" }
+        }]
+    });
+    if let Some(vector) = vector {
+        record["severity"] = json!([{ "type": "CVSS_V3", "score": vector }]);
+    }
+    record
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
+}
+
+#[test]
+fn table_lists_ranked_recommendations() {
+    let fixture = Fixture::new();
+
+    let output = fixture.scan(&["--color", "never"]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    let temp = fixture.dir.path().to_str().expect("UTF-8 path").to_owned();
+    insta::with_settings!({ filters => vec![
+        (temp.as_str(), "[TEMP]"),
+        (r"\d{4}-\d{2}-\d{2}", "[DATE]"),
+    ]}, {
+        insta::assert_snapshot!(text);
+    });
+}
+
+#[test]
+fn json_has_documented_fields() {
+    let fixture = Fixture::new();
+
+    let report = fixture.scan_json(&[]);
+
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["device"]["hostname"], "fixture-host");
+    assert_eq!(report["device"]["advisory_ecosystem"], "Debian:12");
+    assert_eq!(report["inventory"]["origin"], "collected");
+    assert_eq!(report["inventory"]["software_count"], 4);
+    assert_eq!(report["database"]["available"], true);
+    let sources: Vec<&str> = report["database"]["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|source| source["name"].as_str())
+        .collect();
+    assert!(sources.contains(&"kev"), "{sources:?}");
+    assert!(sources.contains(&"epss"), "{sources:?}");
+
+    let summary = &report["summary"];
+    assert_eq!(summary["affected_with_fix"], 2);
+    assert_eq!(summary["affected_no_fix"], 1);
+    assert_eq!(summary["not_affected"], 1);
+    assert_eq!(summary["known_exploited"], 1);
+
+    let first = &report["recommendations"][0];
+    assert_eq!(first["kind"], "upgrade");
+    assert_eq!(first["action"], "upgrade openssl to 3.0.15-1~deb12u1");
+    assert_eq!(first["packages"], json!(["libssl3", "openssl"]));
+    assert_eq!(first["cve_ids"], json!(["CVE-2024-0001", "CVE-2024-0002"]));
+    assert_eq!(first["known_exploited"], 1);
+    assert_eq!(first["max_epss"], 0.91);
+    assert_eq!(first["max_severity"], "critical");
+    assert_eq!(report["recommendations"][1]["kind"], "no_fix_yet");
+    assert_eq!(report["recommendations"][1]["package"], "bash");
+
+    let finding = &report["findings"][0];
+    assert_eq!(finding["vulnerability_id"], "CVE-2024-0001");
+    assert_eq!(finding["aliases"], json!(["DEBIAN-CVE-2024-0001"]));
+    assert_eq!(finding["related"], json!(["DSA-5900-1"]));
+    assert_eq!(finding["status"], "affected_with_fix");
+    assert_eq!(finding["fixed_version"], "3.0.15-1~deb12u1");
+    assert_eq!(finding["component"]["advisory_package"], "openssl");
+    let evidence = finding["evidence"].as_array().expect("evidence");
+    assert_eq!(evidence.len(), 3, "{evidence:#?}");
+    assert_eq!(evidence[0]["range"], ">= 0, < 3.0.15-1~deb12u1");
+    assert_eq!(evidence[0]["installed_version"], "3.0.14-1~deb12u2");
+    assert_eq!(evidence[2]["role"], "related_advisory");
+
+    let priority = &finding["priority"];
+    assert_eq!(priority["rank"], 1);
+    assert_eq!(priority["known_exploited"]["cve_id"], "CVE-2024-0001");
+    assert_eq!(priority["epss"]["score"], 0.91);
+    assert_eq!(priority["severity"]["level"], "critical");
+    assert_eq!(priority["severity"]["chosen"]["vector"], CRITICAL);
+    assert!(priority["explanation"]
+        .as_array()
+        .is_some_and(|lines| !lines.is_empty()));
+
+    let bash = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|finding| finding["component"]["advisory_package"] == "bash")
+        .expect("bash finding");
+    assert_eq!(bash["component"]["advisory_version"], "5.2.15-2");
+    assert_eq!(bash["component"]["packages"][0]["version"], "5.2.15-2+b7");
+    assert_eq!(bash["status"], "affected_no_fix");
+}
+
+#[test]
+fn fail_on_exit_codes() {
+    let fixture = Fixture::new();
+    // A root with bash only: its one finding is low, unscored by EPSS and not in KEV.
+    fixture.write_root(
+        "bash-only",
+        "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2\n",
+    );
+    let bash_root = fixture.path("bash-only");
+    let bash_root = bash_root.to_str().expect("UTF-8 path");
+
+    let cases: [(&[&str], i32); 6] = [
+        (&["--fail-on", "critical"], 1),
+        (&["--fail-on", "any"], 1),
+        (&["--root", bash_root, "--fail-on", "medium"], 0),
+        (&["--root", bash_root, "--fail-on", "low"], 1),
+        (&["--root", bash_root, "--fail-on", "any"], 1),
+        (&["--root", bash_root], 0),
+    ];
+    for (arguments, expected) in cases {
+        let output = if arguments.first() == Some(&"--root") {
+            let mut full = vec!["scan", "--format", "json"];
+            full.extend_from_slice(arguments);
+            fixture.ward(&full)
+        } else {
+            let mut full = vec!["--format", "json"];
+            full.extend_from_slice(arguments);
+            fixture.scan(&full)
+        };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{arguments:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn fail_on_reported_in_json() {
+    let fixture = Fixture::new();
+
+    let output = fixture.scan(&["--format", "json", "--fail-on", "high"]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report["fail_on"]["threshold"], "high");
+    assert_eq!(report["fail_on"]["findings_at_or_above"], 1);
+}
+
+#[test]
+fn color_always_and_no_color() {
+    let fixture = Fixture::new();
+    let root = fixture.path("root");
+    let root = root.to_str().expect("UTF-8 path");
+
+    let colored = fixture.ward(&["scan", "--root", root, "--color", "always"]);
+    assert!(
+        stdout(&colored).contains("\u{1b}["),
+        "expected ANSI escapes"
+    );
+
+    let no_color = fixture.ward_with_env(&["scan", "--root", root], &[("NO_COLOR", "1")]);
+    assert!(
+        !stdout(&no_color).contains('\u{1b}'),
+        "NO_COLOR must disable colour"
+    );
+
+    // Without colour the words are the same.
+    let strip = |text: &str| {
+        let mut plain = String::new();
+        let mut in_escape = false;
+        for c in text.chars() {
+            match (in_escape, c) {
+                (false, '\u{1b}') => in_escape = true,
+                (true, 'm') => in_escape = false,
+                (true, _) => {}
+                (false, c) => plain.push(c),
+            }
+        }
+        plain
+    };
+    assert_eq!(strip(&stdout(&colored)), stdout(&no_color));
+}
+
+#[test]
+fn missing_database_offline_warns() {
+    let fixture = Fixture::new();
+    let root = fixture.path("root");
+    let missing = fixture.path("missing.sqlite");
+    let arguments = [
+        "scan",
+        "--offline",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+    ];
+
+    let output = fixture.ward_with_db(&missing, &arguments, &[]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.contains("packages: 4 (Debian:12 4)"), "{text}");
+    assert!(text.contains("No vulnerability data"), "{text}");
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains("warning: the intel database"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("hint: import the feeds with `ward db import"),
+        "{warnings}"
+    );
+    assert!(!missing.exists(), "--offline must not create the database");
+
+    let mut with_threshold = arguments.to_vec();
+    with_threshold.extend_from_slice(&["--fail-on", "high"]);
+    let output = fixture.ward_with_db(&missing, &with_threshold, &[]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+#[test]
+fn saved_inventory_is_assessed() {
+    let fixture = Fixture::new();
+    let root = fixture.path("root");
+    let saved = fixture.path("inventory.json");
+    let output = fixture.ward(&[
+        "inventory",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+        "--output",
+        saved.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    let output = fixture.ward(&[
+        "scan",
+        "--format",
+        "json",
+        "--inventory",
+        saved.to_str().expect("UTF-8 path"),
+    ]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report["inventory"]["origin"], "file");
+    assert_eq!(report["summary"]["affected_with_fix"], 2);
+}
+
+#[test]
+fn newer_inventory_schema_rejected() {
+    let fixture = Fixture::new();
+    let saved = fixture.path("future.json");
+    std::fs::write(
+        &saved,
+        r#"{"schema_version": 99, "device": {}, "collected_at": "2026-01-01T00:00:00Z"}"#,
+    )
+    .expect("inventory written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let message = stderr(&output);
+    assert!(message.contains("schema_version 99"), "{message}");
+    assert!(output.stdout.is_empty(), "no data on stdout after an error");
+}
+
+#[test]
+fn missing_root_is_error() {
+    let fixture = Fixture::new();
+    let output = fixture.ward(&["scan", "--root", "does/not/exist"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(stderr(&output).contains("does/not/exist"));
+}
