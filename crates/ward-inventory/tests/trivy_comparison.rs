@@ -40,9 +40,6 @@ fn accepted_reason(key: &Key, trivy_path: &str, root: &Path) -> Option<&'static 
         "golang" if !version.starts_with('v') => {
             Some("a Go main module without a module version in its build info: Trivy leaves it empty or takes `-ldflags -X main.version`; ward reports no version it cannot read")
         }
-        "pypi" if trivy_path.ends_with(".egg") => {
-            Some("zipped `.egg` archives are not read by ward")
-        }
         _ => None,
     }
 }

@@ -2,14 +2,14 @@
 //! nested archives (`WEB-INF/lib/*.jar`, Spring Boot `BOOT-INF/lib/*.jar`).
 //!
 //! Identity, best source first: every `META-INF/maven/<group>/<artifact>/pom.properties`
-//! (an uber-jar holds one per bundled artifact); else `META-INF/MANIFEST.MF` when it names a
+//! (an uber-jar contains one per bundled artifact); else `META-INF/MANIFEST.MF` when it names a
 //! group (`Implementation-Vendor-Id`), an artifact (`Implementation-Title` without spaces)
 //! and a version (`Implementation-Version` or `Bundle-Version`). An archive with neither is reported
 //! as an informational diagnostic, because a guessed Maven name would match the wrong
 //! advisories. Nested archives are read into memory, bounded by [`MAX_NESTED_BYTES`] each and
 //! [`MAX_DEPTH`] levels; a nested component's path is `outer.war!/WEB-INF/lib/x.jar`.
 
-mod central_directory;
+pub(crate) mod central_directory;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
@@ -85,12 +85,12 @@ fn read_archive<R: Read + Seek>(
     let diagnostic = |message: String| {
         file_diagnostic(NAME, DiagnosticLevel::Warning, Path::new(location), message)
     };
-    let is_wanted = |name: &str| {
+    let is_kept = |name: &str| {
         (name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties"))
             || name.eq_ignore_ascii_case("META-INF/MANIFEST.MF")
             || (depth < MAX_DEPTH && is_archive_name(name))
     };
-    let entries = match central_directory::scan(&mut reader, is_wanted) {
+    let entries = match central_directory::scan(&mut reader, is_kept) {
         Ok(entries) => entries,
         Err(message) => {
             found

@@ -1,6 +1,6 @@
 //! One [`FileCollector`] per lockfile or manifest format, recognised by file name.
 //!
-//! Each format module exposes `parse(&Input) -> Result<Parsed, String>`; this module reads
+//! Each format module exposes `parse(&Input) -> Result<Parsed, String>`. This module reads
 //! and decodes the file, turns a whole-file failure into a diagnostic naming the path, and
 //! attaches the path and purl to every package.
 
@@ -36,7 +36,7 @@ impl Input<'_> {
     }
 }
 
-/// What a format parser found in one file.
+/// Packages and per-record problems a format parser found in one file.
 #[derive(Debug, Default)]
 pub(crate) struct Parsed {
     pub packages: Vec<Package>,

@@ -28,19 +28,19 @@ const NAME: &str = "os-ownership";
 // collector's header parser so that Python packages from `python3-*` rpms are marked too.
 pub fn mark_os_owned(root: &Path, software: &mut [Software]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut wanted: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut paths_to_mark: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, component) in software.iter().enumerate() {
         if component.owned_by.is_some() {
             continue;
         }
         if let Some(path) = &component.path {
-            wanted
+            paths_to_mark
                 .entry(format!("/{}", path.trim_start_matches('/')))
                 .or_default()
                 .push(index);
         }
     }
-    if wanted.is_empty() {
+    if paths_to_mark.is_empty() {
         return diagnostics;
     }
 
@@ -71,14 +71,14 @@ pub fn mark_os_owned(root: &Path, software: &mut [Software]) -> Vec<Diagnostic> 
             }
         };
         for line in text.lines() {
-            mark_line(line, package, &wanted, software);
+            mark_line(line, package, &paths_to_mark, software);
             // On merged-/usr systems dpkg may still list `/bin/x` or `/lib/x` while the
             // walk, which does not follow the `/bin -> usr/bin` symlink, finds `usr/bin/x`.
             if ["/bin/", "/sbin/", "/lib"]
                 .iter()
                 .any(|prefix| line.starts_with(prefix))
             {
-                mark_line(&format!("/usr{line}"), package, &wanted, software);
+                mark_line(&format!("/usr{line}"), package, &paths_to_mark, software);
             }
         }
     }
@@ -88,10 +88,10 @@ pub fn mark_os_owned(root: &Path, software: &mut [Software]) -> Vec<Diagnostic> 
 fn mark_line(
     line: &str,
     package: &str,
-    wanted: &HashMap<String, Vec<usize>>,
+    paths_to_mark: &HashMap<String, Vec<usize>>,
     software: &mut [Software],
 ) {
-    let Some(indices) = wanted.get(line) else {
+    let Some(indices) = paths_to_mark.get(line) else {
         return;
     };
     for &index in indices {

@@ -46,7 +46,7 @@ impl Element {
     }
 }
 
-/// What a POM and its local parents contribute.
+/// Properties and managed versions contributed by a POM and its local parents.
 #[derive(Default)]
 struct Model {
     properties: HashMap<String, String>,
@@ -180,6 +180,7 @@ fn add_parents(
     if depth >= MAX_PARENT_DEPTH {
         return;
     }
+
     let relative = parent.child_text("relativePath").unwrap_or("../pom.xml");
     if relative.is_empty() {
         return;
@@ -191,6 +192,7 @@ fn add_parents(
     let Ok(text) = input.read_other(&parent_path) else {
         return;
     };
+
     let parent_project = match parse_xml(&text) {
         Ok(element) => element,
         Err(message) => {
@@ -215,6 +217,7 @@ fn add_parents(
     if declared != (found_group, parent_project.child_text("artifactId")) {
         return;
     }
+
     add_parents(
         input,
         &parent_path,

@@ -1,12 +1,13 @@
-//! Installed Python distributions: `*.dist-info/METADATA` and `*.egg-info/PKG-INFO` (or a
-//! single-file `*.egg-info`), wherever the walk finds them (site-packages, dist-packages,
-//! virtual environments).
+//! Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` (or a
+//! single-file `*.egg-info`) and eggs (`*.egg/EGG-INFO/PKG-INFO`, or a zipped `*.egg`),
+//! wherever the walk finds them (site-packages, dist-packages, virtual environments).
 //!
 //! Both files use the core metadata format (<https://packaging.python.org/en/latest/specifications/core-metadata/>):
 //! RFC 822 style headers up to the first blank line; `Name` and `Version` are required.
 
 use std::path::Path;
 
+use super::java_archive::central_directory;
 use super::{file_diagnostic, file_name, Ecosystem, Package};
 use crate::{Collection, Context, DiagnosticLevel, FileCollector};
 
@@ -27,8 +28,8 @@ impl FileCollector for PythonCollector {
         let parent = path.parent().map(file_name).unwrap_or_default();
         match file_name(path) {
             "METADATA" => parent.ends_with(".dist-info"),
-            "PKG-INFO" => parent.ends_with(".egg-info"),
-            name => name.ends_with(".egg-info"),
+            "PKG-INFO" => parent.ends_with(".egg-info") || parent == "EGG-INFO",
+            name => name.ends_with(".egg-info") || name.ends_with(".egg"),
         }
     }
 
@@ -42,7 +43,13 @@ impl FileCollector for PythonCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        let bytes = match fs_err::read(context.options.root.join(path)) {
+        let full_path = context.options.root.join(path);
+        let bytes = if file_name(path).ends_with(".egg") {
+            read_zipped_egg(&full_path)
+        } else {
+            fs_err::read(&full_path).map_err(|error| error.to_string())
+        };
+        let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(error) => {
                 collection.diagnostics.push(file_diagnostic(
@@ -54,8 +61,8 @@ impl FileCollector for PythonCollector {
                 return collection;
             }
         };
-        // Metadata is UTF-8 by the spec; old egg-info files may hold Latin-1 in the long
-        // description, which is after the headers we read, so decode lossily.
+        // Metadata is UTF-8 by the spec, but old egg-info files may contain Latin-1 in the long
+        // description. That text follows the headers read here, so lossy decoding is safe.
         let text = String::from_utf8_lossy(&bytes);
         match parse_core_metadata(&text) {
             Ok(package) => collection.software.push(package.into_software(NAME, path)),
@@ -68,6 +75,17 @@ impl FileCollector for PythonCollector {
         }
         collection
     }
+}
+
+/// Reads `EGG-INFO/PKG-INFO` from a zipped egg (a zip archive installed by `easy_install`).
+fn read_zipped_egg(path: &Path) -> Result<Vec<u8>, String> {
+    let mut file = fs_err::File::open(path).map_err(|error| error.to_string())?;
+    let entries = central_directory::scan(&mut file, |name| name == "EGG-INFO/PKG-INFO")
+        .map_err(|message| format!("invalid zipped egg: {message}"))?;
+    let entry = entries
+        .first()
+        .ok_or_else(|| "zipped egg without `EGG-INFO/PKG-INFO`".to_owned())?;
+    central_directory::read_entry(&mut file, entry, MAX_SIZE_BYTES)
 }
 
 /// Reads `Name` and `Version` from the header block of a core metadata file.
@@ -110,6 +128,11 @@ mod tests {
                 true,
             ),
             ("usr/lib/python3/dist-packages/six-1.16.0.egg-info", true),
+            ("lib/python3.11/site-packages/six-1.16.0-py3.11.egg", true),
+            (
+                "lib/python3.11/site-packages/six.egg/EGG-INFO/PKG-INFO",
+                true,
+            ),
             ("src/METADATA", false),
             ("x.dist-info/RECORD", false),
         ];
@@ -128,6 +151,37 @@ mod tests {
         let package = parse_core_metadata(text).expect("valid metadata");
         assert_eq!(package.name, "flask-sqlalchemy");
         assert_eq!(package.version, "3.1.1");
+    }
+
+    #[test]
+    fn zipped_egg_metadata() {
+        use std::io::Write;
+
+        let root = tempfile::tempdir().expect("temp dir");
+        let file =
+            std::fs::File::create(root.path().join("example-21.12-py3.6.egg")).expect("create");
+        let mut writer = zip::ZipWriter::new(file);
+        writer
+            .start_file(
+                "EGG-INFO/PKG-INFO",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .expect("start entry");
+        writer
+            .write_all(b"Metadata-Version: 2.1\nName: example\nVersion: 21.12\n")
+            .expect("write entry");
+        writer.finish().expect("finish zip");
+
+        let options = crate::CollectOptions::new(root.path());
+        let context = Context {
+            options: &options,
+            os: None,
+        };
+        let found = PythonCollector.parse(&context, Path::new("example-21.12-py3.6.egg"));
+        assert_eq!(found.diagnostics, []);
+        assert_eq!(found.software.len(), 1);
+        assert_eq!(found.software[0].name, "example");
+        assert_eq!(found.software[0].version, "21.12");
     }
 
     #[test]

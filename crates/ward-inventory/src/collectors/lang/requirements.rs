@@ -1,8 +1,8 @@
 //! pip requirements files (<https://pip.pypa.io/en/stable/reference/requirements-file-format/>).
 //!
 //! Only a requirement pinned with `==` (or `===`) to a version without a wildcard names an
-//! installed release; any other specifier (`>=`, `~=`, `==1.*`) is a range, reported as an
-//! informational diagnostic rather than guessed. Handled: line continuations, comments,
+//! installed release. Any other specifier (`>=`, `~=`, `==1.*`) is a range, so it is reported
+//! as an informational diagnostic rather than guessed. Handled: line continuations, comments,
 //! `--hash` options, environment markers after `;`, extras, and `-r`/`--requirement` and
 //! `-c`/`--constraint` includes, resolved relative to the including file. Windows tools
 //! often write these files as UTF-16 with a byte-order mark, which the lockfile reader

@@ -1,7 +1,7 @@
 //! Section lookup in ELF files with a handful of positioned reads.
 //!
 //! `object` reads each section name through its read cache with a separate seek and read,
-//! which costs about 40 system calls per executable; a host has thousands of executables, so
+//! which costs about 40 system calls per executable. A host has thousands of executables, so
 //! this reader fetches the section header table and the section name table in one read each
 //! (ELF layout: System V ABI, "Sections").
 
@@ -18,8 +18,9 @@ pub(crate) struct Section {
     pub size: u64,
 }
 
-/// Returns the named sections of an ELF file, in the order of `names`; `Ok(None)` when the
-/// file is not a well-formed ELF file with section headers.
+/// Returns the named sections of an ELF file, in the order of `names`.
+///
+/// Returns `Ok(None)` when the file is not a well-formed ELF file with section headers.
 pub(crate) fn find_sections<const N: usize>(
     file: &File,
     names: [&[u8]; N],

@@ -2,7 +2,7 @@
 //!
 //! The blob starts with the 14-byte magic `\xff Go buildinf:`, then the pointer size and a
 //! flags byte, padded to a 32-byte header. With flag bit 1 set (Go 1.18+) the Go version and
-//! the module info follow inline as varint-length-prefixed strings; otherwise two pointers
+//! the module info follow inline as varint-length-prefixed strings. Otherwise two pointers
 //! (byte order from flag bit 0) lead to Go string headers (data pointer, length) elsewhere in
 //! the file. The module info is tab-separated lines `path`, `mod`, `dep`, `=>` (replaces the
 //! line before it) and `build`, framed by 16 sentinel bytes on each side.
@@ -46,8 +46,9 @@ pub(crate) fn parse<'data, R: object::ReadRef<'data>>(
     Ok(packages(&go_version, &module_info))
 }
 
-/// Parses build info of Go 1.18 and later, whose strings are inline; `Ok(None)` for the
-/// older pointer format, which needs [`parse`] and the whole object file.
+/// Parses build info of Go 1.18 and later, whose strings are inline.
+///
+/// Returns `Ok(None)` for the older pointer format, which needs [`parse`] and the object file.
 pub(crate) fn parse_inline(data: &[u8]) -> Result<Option<Vec<Package>>, String> {
     if !data.starts_with(MAGIC) || data.len() < HEADER_BYTES {
         return Err("missing build-info magic".to_owned());
@@ -70,20 +71,21 @@ fn packages(go_version: &str, module_info: &str) -> Vec<Package> {
     for line in module_info.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
         previous_recorded = match fields.as_slice() {
-            ["mod", path, version, ..] if *version != "(devel)" && !version.is_empty() => {
+            ["mod", path, version, ..] if is_module_version(version) => {
                 modules.push(((*path).to_owned(), (*version).to_owned()));
                 true
             }
-            ["dep", path, version, ..] => {
+            ["dep", path, version, ..] if is_module_version(version) => {
                 modules.push(((*path).to_owned(), (*version).to_owned()));
                 true
             }
+            ["dep", ..] => false,
             ["=>", path, version, ..] => {
                 if previous_recorded {
                     modules.pop();
                 }
                 // A replacement by a local directory has no version and is not a module.
-                if !version.is_empty() {
+                if is_module_version(version) {
                     modules.push(((*path).to_owned(), (*version).to_owned()));
                 }
                 false
@@ -105,6 +107,12 @@ fn packages(go_version: &str, module_info: &str) -> Vec<Package> {
         ));
     }
     packages
+}
+
+/// Returns whether a build-info version names a module release: local code is `(devel)` or
+/// has no version at all.
+fn is_module_version(version: &str) -> bool {
+    !version.is_empty() && version != "(devel)"
 }
 
 fn strip_sentinels(module_info: &str) -> &str {
@@ -194,6 +202,7 @@ dep\tgolang.org/x/net\tv0.1.0\th1:y=\n\
 =>\tgithub.com/fork/net\tv0.2.0\th1:z=\n\
 dep\texample.com/local\tv0.0.0\n\
 =>\t../local\t\t\n\
+dep\t./private/module\t(devel)\t\n\
 build\t-compiler=gc\n";
         let packages = packages("go1.21.5 X:boringcrypto", info);
         let names: Vec<(&str, &str)> = packages

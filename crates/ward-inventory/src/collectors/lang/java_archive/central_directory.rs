@@ -16,7 +16,7 @@ const LOCAL_FILE_HEADER: u32 = 0x0403_4b50;
 /// The end record is 22 bytes plus a comment of at most 65,535 bytes.
 const MAX_END_SEARCH_BYTES: u64 = 22 + 65_535;
 
-/// Where one kept entry's data is.
+/// Location, sizes and compression method of one kept entry.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub name: String,
