@@ -25,10 +25,13 @@ impl FileCollector for PythonCollector {
     }
 
     fn is_candidate_path(&self, path: &Path) -> bool {
-        let parent = path.parent().map(file_name).unwrap_or_default();
+        let parent = || path.parent().map(file_name).unwrap_or_default();
         match file_name(path) {
-            "METADATA" => parent.ends_with(".dist-info"),
-            "PKG-INFO" => parent.ends_with(".egg-info") || parent == "EGG-INFO",
+            "METADATA" => parent().ends_with(".dist-info"),
+            "PKG-INFO" => {
+                let parent = parent();
+                parent.ends_with(".egg-info") || parent == "EGG-INFO"
+            }
             name => name.ends_with(".egg-info") || name.ends_with(".egg"),
         }
     }
