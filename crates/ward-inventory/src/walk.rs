@@ -497,8 +497,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Returns `path` relative to the root, or `/` for the root itself.
     fn relative<'p>(&self, path: &'p Path) -> &'p Path {
-        path.strip_prefix(self.root).unwrap_or(path)
+        match path.strip_prefix(self.root) {
+            Ok(relative) if relative.as_os_str().is_empty() => Path::new("/"),
+            Ok(relative) => relative,
+            Err(_) => path,
+        }
     }
 
     fn report(&self, diagnostic: Diagnostic) {
