@@ -669,6 +669,25 @@ mod tests {
     }
 
     #[test]
+    fn walk_reports_directory_it_cannot_list() {
+        // A file given as the root fails `readdir` for every user, root included, so this
+        // covers the diagnostic even where permission bits do not stop the reader.
+        let root = tempfile::tempdir().expect("temp dir");
+        write(root.path(), "not-a-directory", "x");
+        let outcome = run(
+            &root.path().join("not-a-directory"),
+            &WalkOptions::default(),
+        );
+        let diagnostic = &outcome.collection.diagnostics[0];
+        assert_eq!(diagnostic.path.as_deref(), Some("/"));
+        assert!(
+            diagnostic.message.starts_with("cannot read directory"),
+            "{}",
+            diagnostic.message
+        );
+    }
+
+    #[test]
     fn walk_reports_invalid_glob_and_missing_root() {
         let outcome = run(
             Path::new("/nonexistent/ward-test-root"),
