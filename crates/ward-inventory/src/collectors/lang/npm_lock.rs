@@ -97,6 +97,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn packages_map_alias_and_link() {
+        let lock: Map<String, Value> = serde_json::from_str(
+            r#"{
+                "": {"name": "app", "version": "1.0.0"},
+                "node_modules/strip-ansi-cjs": {"name": "strip-ansi", "version": "6.0.1"},
+                "node_modules/@scope/pkg": {"version": "2.0.0"},
+                "node_modules/local": {"resolved": "packages/local", "link": true},
+                "packages/local": {"version": "0.1.0"},
+                "packages/local/node_modules/ms": {"version": "2.1.3"}
+            }"#,
+        )
+        .expect("valid JSON");
+        let mut found = BTreeSet::new();
+        collect_packages(&lock, &mut found);
+        let expected: BTreeSet<(String, String)> = [
+            ("@scope/pkg", "2.0.0"),
+            ("ms", "2.1.3"),
+            ("strip-ansi", "6.0.1"),
+        ]
+        .into_iter()
+        .map(|(name, version)| (name.to_owned(), version.to_owned()))
+        .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
     fn alias_resolution_cases() {
         let cases = [
             ("x", "npm:@scope/real@1.2.3", Some(("@scope/real", "1.2.3"))),
