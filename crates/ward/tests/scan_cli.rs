@@ -502,3 +502,37 @@ fn missing_root_is_error() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(stderr(&output).contains("does/not/exist"));
 }
+
+#[test]
+fn missing_ecosystem_feed_warns() {
+    let fixture = Fixture::new();
+    let saved = fixture.path("pypi.json");
+    let inventory = json!({
+        "schema_version": 1,
+        "device": {},
+        "collected_at": "2026-01-01T00:00:00Z",
+        "software": [{
+            "name": "requests",
+            "version": "2.0.0",
+            "architecture": null,
+            "package_type": "pypi",
+            "ecosystem": "PyPI",
+            "source_name": null,
+            "source_version": null,
+            "status": null,
+            "purl": null,
+            "path": null,
+            "collector": "python-dist-info"
+        }]
+    });
+    std::fs::write(&saved, inventory.to_string()).expect("inventory written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains("no OSV source for PyPI (1)"),
+        "{warnings}"
+    );
+}

@@ -133,6 +133,10 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
     };
     let database = open_database(&database_path, &inventory, &args, global, &mut warnings)?;
 
+    if let Some(db) = &database {
+        warn_missing_feeds(db, &inventory, &mut warnings)?;
+    }
+
     let empty = MemoryIntel::new();
     let intel: &dyn Intel = match &database {
         Some(db) => db,
@@ -331,6 +335,46 @@ fn open_database(
             Ok(None)
         }
     }
+}
+
+/// Warns about inventory ecosystems for which the database has no OSV source.
+///
+/// Sources are named after the ecosystem most of their records belong to (`osv:Debian`),
+/// so a missing name means the packages were most likely matched against no advisories.
+/// NOTE: a multi-ecosystem import (a GitHub advisory export) names one ecosystem only, so
+/// this check can warn about an ecosystem that has some advisories.
+fn warn_missing_feeds(
+    db: &IntelDb,
+    inventory: &Inventory,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let sources = db
+        .sources()
+        .context("cannot list the intel database's sources")?;
+    let mut missing: BTreeMap<String, usize> = BTreeMap::new();
+    for (ecosystem, count) in count_ecosystems(inventory) {
+        if ecosystem == NO_ECOSYSTEM {
+            continue;
+        }
+        let base = ecosystem.split(':').next().unwrap_or(&ecosystem).to_owned();
+        let source = format!("osv:{base}");
+        if !sources.iter().any(|info| info.name == source) {
+            *missing.entry(base).or_default() += count;
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+
+    let listed: Vec<String> = missing
+        .iter()
+        .map(|(base, count)| format!("{base} ({count})"))
+        .collect();
+    warnings.push(format!(
+        "the intel database has no OSV source for {}, so those packages were likely matched against no advisories; import their all.zip files with `ward db import` or run `ward db update`",
+        listed.join(", ")
+    ));
+    Ok(())
 }
 
 /// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,
