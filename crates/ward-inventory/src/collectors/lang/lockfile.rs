@@ -55,12 +55,20 @@ impl Parsed {
 
 type ParseFn = fn(&Input<'_>) -> Result<Parsed, String>;
 
-/// A format: collector name, file-name test and parser.
-type Format = (&'static str, fn(&str) -> bool, ParseFn);
+/// A format: collector name, file-name suffixes, file-name test and parser.
+type Format = (
+    &'static str,
+    &'static [&'static [u8]],
+    fn(&str) -> bool,
+    ParseFn,
+);
 
 /// A collector of one lockfile format.
 pub(crate) struct LockfileCollector {
     name: &'static str,
+    /// Byte suffixes one of which every matching path ends with: a cheap first test, because
+    /// the walk asks every collector about every file.
+    suffixes: &'static [&'static [u8]],
     matches: fn(&str) -> bool,
     parse: ParseFn,
 }
@@ -68,57 +76,81 @@ pub(crate) struct LockfileCollector {
 /// Returns the collectors of every supported lockfile and manifest format.
 pub(crate) fn collectors() -> Vec<Box<dyn FileCollector>> {
     let table: [Format; 13] = [
-        ("cargo-lock", |name| name == "Cargo.lock", cargo_lock::parse),
+        (
+            "cargo-lock",
+            &[b".lock"],
+            |name| name == "Cargo.lock",
+            cargo_lock::parse,
+        ),
         (
             "npm-lock",
+            &[b".json"],
             |name| name == "package-lock.json" || name == "npm-shrinkwrap.json",
             npm_lock::parse,
         ),
-        ("yarn-lock", |name| name == "yarn.lock", yarn_lock::parse),
+        (
+            "yarn-lock",
+            &[b".lock"],
+            |name| name == "yarn.lock",
+            yarn_lock::parse,
+        ),
         (
             "pnpm-lock",
+            &[b".yaml"],
             |name| name == "pnpm-lock.yaml",
             pnpm_lock::parse,
         ),
         (
             "poetry-lock",
+            &[b".lock"],
             |name| name == "poetry.lock",
             poetry_lock::parse,
         ),
         (
             "pipfile-lock",
+            &[b".lock"],
             |name| name == "Pipfile.lock",
             pipfile_lock::parse,
         ),
-        ("uv-lock", |name| name == "uv.lock", uv_lock::parse),
+        (
+            "uv-lock",
+            &[b".lock"],
+            |name| name == "uv.lock",
+            uv_lock::parse,
+        ),
         (
             "requirements",
+            &[b".txt"],
             requirements::is_requirements_file,
             requirements::parse,
         ),
-        ("go-mod", |name| name == "go.mod", go_mod::parse),
+        ("go-mod", &[b".mod"], |name| name == "go.mod", go_mod::parse),
         (
             "gemfile-lock",
+            &[b".lock", b".locked"],
             |name| name == "Gemfile.lock" || name == "gems.locked",
             gemfile_lock::parse,
         ),
         (
             "composer-lock",
+            &[b".lock"],
             |name| name == "composer.lock",
             composer_lock::parse,
         ),
-        ("pom", |name| name == "pom.xml", pom::parse),
+        ("pom", &[b".xml"], |name| name == "pom.xml", pom::parse),
         (
             "nuget-lock",
+            &[b".json"],
             |name| name == "packages.lock.json",
             nuget_lock::parse,
         ),
     ];
     table
         .into_iter()
-        .map(|(name, matches, parse)| {
+        .map(|(name, suffixes, matches, parse)| {
             Box::new(LockfileCollector {
                 name,
+                suffixes,
                 matches,
                 parse,
             }) as Box<dyn FileCollector>
@@ -142,7 +174,12 @@ impl FileCollector for LockfileCollector {
     }
 
     fn is_candidate_path(&self, path: &Path) -> bool {
-        (self.matches)(file_name(path)) && !is_inside_dependency_or_cache(path)
+        use std::os::unix::ffi::OsStrExt;
+
+        let bytes = path.as_os_str().as_bytes();
+        self.suffixes.iter().any(|suffix| bytes.ends_with(suffix))
+            && (self.matches)(file_name(path))
+            && !is_inside_dependency_or_cache(path)
     }
 
     fn is_candidate(&self, _path: &Path, metadata: &std::fs::Metadata) -> bool {
