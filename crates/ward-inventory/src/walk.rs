@@ -16,7 +16,6 @@
 mod mounts;
 
 use std::collections::HashSet;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -134,7 +133,7 @@ pub fn walk(
         context,
         collectors,
         root: &root,
-        root_device: root_metadata.dev(),
+        root_device: device_and_inode(&root_metadata).map(|(device, _)| device),
         same_filesystem: options.same_filesystem,
         excludes,
         pruned_mounts,
@@ -217,8 +216,9 @@ struct Directory {
 
 /// A directory on the path from the root, identified by device and inode for loop detection.
 struct Ancestor {
-    device: u64,
-    inode: u64,
+    /// Device and inode; `None` where the platform does not expose them, which disables the
+    /// loop check (symbolic links are still never followed).
+    identity: Option<(u64, u64)>,
     path: PathBuf,
     parent: Option<Arc<Ancestor>>,
 }
@@ -255,7 +255,8 @@ struct Walker<'a> {
     context: &'a Context<'a>,
     collectors: &'a [Box<dyn FileCollector>],
     root: &'a Path,
-    root_device: u64,
+    /// Device of the root; `None` where the platform does not expose one.
+    root_device: Option<u64>,
     same_filesystem: bool,
     excludes: GlobSet,
     /// Absolute paths of mount points not to enter.
@@ -368,17 +369,18 @@ impl Walker<'_> {
                 return None;
             }
         };
-        if self.same_filesystem && metadata.dev() != self.root_device {
+        let identity = device_and_inode(&metadata);
+        let device = identity.map(|(device, _)| device);
+        if self.same_filesystem && device != self.root_device {
             self.counters
                 .directories_pruned
                 .fetch_add(1, Ordering::Relaxed);
             return None;
         }
 
-        let (device, inode) = (metadata.dev(), metadata.ino());
         let mut next = directory.parent.as_deref();
         while let Some(ancestor) = next {
-            if ancestor.device == device && ancestor.inode == inode {
+            if identity.is_some() && ancestor.identity == identity {
                 self.report(diagnostic(
                     DiagnosticLevel::Warning,
                     self.relative(&directory.path),
@@ -393,8 +395,7 @@ impl Walker<'_> {
         }
 
         Some(Arc::new(Ancestor {
-            device,
-            inode,
+            identity,
             path: directory.path.clone(),
             parent: directory.parent.clone(),
         }))
@@ -513,6 +514,18 @@ impl Walker<'_> {
             .diagnostics
             .push(diagnostic);
     }
+}
+
+#[cfg(unix)]
+fn device_and_inode(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn device_and_inode(_metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 fn diagnostic(level: DiagnosticLevel, path: &Path, message: String) -> Diagnostic {

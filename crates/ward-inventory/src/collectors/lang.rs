@@ -177,12 +177,34 @@ pub(crate) fn file_diagnostic(
 /// Splits the bytes at the last `/` instead of calling `Path::file_name`, whose component
 /// parsing was the largest user-space cost of the walk (several calls per file visited).
 /// Paths from the walk are normalised, with no trailing `/` or `.` component.
+#[cfg(unix)]
 pub(crate) fn file_name(path: &Path) -> &str {
+    let bytes = path_bytes(path);
+    let start = bytes
+        .iter()
+        .rposition(|byte| *byte == b'/')
+        .map_or(0, |index| index + 1);
+    std::str::from_utf8(&bytes[start..]).unwrap_or("")
+}
+
+#[cfg(not(unix))]
+pub(crate) fn file_name(path: &Path) -> &str {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("")
+}
+
+/// Returns the bytes of `path`; on platforms without byte paths, its UTF-8 form or nothing.
+#[cfg(unix)]
+pub(crate) fn path_bytes(path: &Path) -> &[u8] {
     use std::os::unix::ffi::OsStrExt;
 
-    let bytes = path.as_os_str().as_bytes();
-    let start = bytes.iter().rposition(|byte| *byte == b'/').map_or(0, |index| index + 1);
-    std::str::from_utf8(&bytes[start..]).unwrap_or("")
+    path.as_os_str().as_bytes()
+}
+
+#[cfg(not(unix))]
+pub(crate) fn path_bytes(path: &Path) -> &[u8] {
+    path.to_str().map(str::as_bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ mod elf;
 mod go_buildinfo;
 mod rust_auditable;
 
-use std::os::unix::fs::{FileExt, PermissionsExt};
 use std::path::Path;
 
 use object::read::ReadCache;
@@ -175,7 +174,7 @@ impl FileCollector for BinaryCollector {
     }
 
     fn is_candidate(&self, path: &Path, metadata: &std::fs::Metadata) -> bool {
-        let is_executable = metadata.permissions().mode() & 0o111 != 0;
+        let is_executable = has_execute_bit(metadata);
         metadata.is_file()
             && metadata.len() >= MIN_SIZE_BYTES
             && (is_executable || file_name(path).ends_with(".exe"))
@@ -215,7 +214,7 @@ type Found = Vec<(&'static str, Package)>;
 /// inner one invalid embedded data.
 fn read_file(file: &std::fs::File) -> std::io::Result<Result<Found, String>> {
     let mut magic = [0u8; 4];
-    if file.read_exact_at(&mut magic, 0).is_err() || !is_object_magic(magic) {
+    if elf::read_exact_at(file, &mut magic, 0).is_err() || !is_object_magic(magic) {
         return Ok(Ok(Vec::new()));
     }
     if magic == *b"\x7fELF" {
@@ -266,6 +265,19 @@ fn read_elf(file: &std::fs::File) -> std::io::Result<Option<Result<Found, String
         }
     }
     Ok(Some(Ok(found)))
+}
+
+#[cfg(unix)]
+fn has_execute_bit(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+
+    metadata.permissions().mode() & 0o111 != 0
+}
+
+/// Windows has no execute bit, so only `.exe` names are candidates there.
+#[cfg(not(unix))]
+fn has_execute_bit(_metadata: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Returns whether the first bytes are those of an ELF, Mach-O (thin or fat) or PE file.

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use super::{
     cargo_lock, composer_lock, file_diagnostic, file_name, gemfile_lock, go_mod, npm_lock,
-    nuget_lock, pipfile_lock, pnpm_lock, poetry_lock, pom, requirements, uv_lock, yarn_lock,
-    Package,
+    nuget_lock, path_bytes, pipfile_lock, pnpm_lock, poetry_lock, pom, requirements, uv_lock,
+    yarn_lock, Package,
 };
 use crate::{Collection, Context, Diagnostic, DiagnosticLevel, FileCollector};
 
@@ -174,9 +174,7 @@ impl FileCollector for LockfileCollector {
     }
 
     fn is_candidate_path(&self, path: &Path) -> bool {
-        use std::os::unix::ffi::OsStrExt;
-
-        let bytes = path.as_os_str().as_bytes();
+        let bytes = path_bytes(path);
         self.suffixes.iter().any(|suffix| bytes.ends_with(suffix))
             && (self.matches)(file_name(path))
             && !is_inside_dependency_or_cache(path)

@@ -6,7 +6,6 @@
 //! (ELF layout: System V ABI, "Sections").
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 
 /// Largest section header table or name table read.
 const MAX_TABLE_BYTES: u64 = 4 * 1024 * 1024;
@@ -26,7 +25,7 @@ pub(crate) fn find_sections<const N: usize>(
     names: [&[u8]; N],
 ) -> std::io::Result<Option<[Option<Section>; N]>> {
     let mut header = [0u8; 64];
-    if file.read_exact_at(&mut header, 0).is_err() || &header[..4] != b"\x7fELF" {
+    if read_exact_at(file, &mut header, 0).is_err() || &header[..4] != b"\x7fELF" {
         return Ok(None);
     }
     let is_64 = match header[4] {
@@ -122,11 +121,28 @@ pub(crate) fn read_at(file: &File, offset: u64, size: u64) -> std::io::Result<Op
         return Ok(None);
     };
     let mut buffer = vec![0u8; size];
-    match file.read_exact_at(&mut buffer, offset) {
+    match read_exact_at(file, &mut buffer, offset) {
         Ok(()) => Ok(Some(buffer)),
         Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
         Err(error) => Err(error),
     }
+}
+
+/// Fills `buffer` from `offset` without moving a shared file position.
+#[cfg(unix)]
+pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+
+    file.read_exact_at(buffer, offset)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buffer)
 }
 
 struct Fields {
