@@ -10,12 +10,16 @@
 //!   is reported under the real name `y`, because advisories name the real package.
 //! - Maven: `groupId:artifactId`; Go: the module path; Packagist: `vendor/name`.
 //!
-//! Traps: a package-lock's `packages` keys are install paths, not names (an alias installs
-//! `node_modules/x` holding package `y`); yarn and pnpm keys hold several specifiers and scoped
-//! names, split at the last `@`; requirements files may be UTF-16 with a byte-order mark and
-//! only `==` pins give an exact version. Language packages installed by an OS package manager
-//! are marked with [`Software::owned_by`] by [`mark_os_owned`], so that assessment judges
-//! them by distro data.
+//! Traps:
+//!
+//! - A package-lock's `packages` keys are install paths, not names: an alias installs
+//!   `node_modules/x` containing package `y`.
+//! - yarn and pnpm keys list several specifiers, and scoped names are split at the last `@`.
+//! - Requirements files may be UTF-16 with a byte-order mark, and only `==` pins give an
+//!   exact version.
+//! - Language packages installed by an OS package manager are marked with
+//!   [`Software::owned_by`] by [`mark_os_owned`], so that assessment judges them by distro
+//!   data.
 
 mod binary;
 mod cargo_lock;
@@ -137,7 +141,7 @@ impl Package {
     }
 }
 
-/// Normalises a Python project name as PEP 503 says: lower case, and every run of `-`, `_`
+/// Normalises a Python project name as PEP 503 defines it: lower case, and every run of `-`, `_`
 /// and `.` replaced by one `-` (<https://peps.python.org/pep-0503/#normalized-names>).
 pub(crate) fn normalize_pypi_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -1,7 +1,7 @@
 //! Section lookup in ELF files with a handful of positioned reads.
 //!
 //! `object` reads each section name through its read cache with a separate seek and read,
-//! which costs about 40 system calls per executable. A host has thousands of executables, so
+//! which costs dozens of system calls per executable. A host has thousands of executables, so
 //! this reader fetches the section header table and the section name table in one read each
 //! (ELF layout: System V ABI, "Sections").
 
@@ -10,7 +10,7 @@ use std::fs::File;
 /// Largest section header table or name table read.
 const MAX_TABLE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// A section's place in the file and in memory.
+/// A section's place in the file.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Section {
     pub offset: u64,
