@@ -27,6 +27,7 @@ pub mod hackage;
 pub mod maven;
 pub mod nuget;
 pub mod packagist;
+pub mod pep440;
 pub mod pub_;
 pub mod range;
 pub mod rpm;

@@ -5,8 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::{
-    apk, cran, dpkg, generic, hackage, maven, nuget, packagist, pub_, rpm, rubygems, semver,
-    VersionError,
+    apk, cran, dpkg, generic, hackage, maven, nuget, packagist, pep440, pub_, rpm, rubygems,
+    semver, VersionError,
 };
 
 /// A version ordering, one per family of package managers.
@@ -37,6 +37,8 @@ pub enum Scheme {
     Cran,
     /// Hackage (Haskell): Cabal's `Version`.
     Hackage,
+    /// Python packages: PEP 440, as the `packaging` library orders versions.
+    Pep440,
     /// Fallback for versions of no known scheme; results are approximate.
     Generic,
 }
@@ -67,6 +69,7 @@ impl Scheme {
             "Pub" => Some(Scheme::Pub),
             "CRAN" => Some(Scheme::Cran),
             "Hackage" => Some(Scheme::Hackage),
+            "PyPI" => Some(Scheme::Pep440),
             _ => None,
         }
     }
@@ -86,6 +89,7 @@ impl Scheme {
             Scheme::Pub => "pub",
             Scheme::Cran => "cran",
             Scheme::Hackage => "hackage",
+            Scheme::Pep440 => "pep440",
             Scheme::Generic => "generic-approximate",
         }
     }
@@ -113,6 +117,7 @@ impl Scheme {
             Scheme::Pub => pub_::Version::from_str(value).map(Version::Pub),
             Scheme::Cran => cran::Version::from_str(value).map(Version::Cran),
             Scheme::Hackage => hackage::Version::from_str(value).map(Version::Hackage),
+            Scheme::Pep440 => pep440::Version::from_str(value).map(Version::Pep440),
             Scheme::Generic => generic::Version::from_str(value).map(Version::Generic),
         }
     }
@@ -148,6 +153,7 @@ impl FromStr for Scheme {
             "pub" | "dart" => Ok(Scheme::Pub),
             "cran" => Ok(Scheme::Cran),
             "hackage" => Ok(Scheme::Hackage),
+            "pep440" | "pypi" | "python" => Ok(Scheme::Pep440),
             "generic" | "generic-approximate" => Ok(Scheme::Generic),
             other => Err(format!("unknown version scheme `{other}`")),
         }
@@ -182,6 +188,8 @@ pub enum Version {
     Cran(cran::Version),
     /// A Hackage (Haskell) version.
     Hackage(hackage::Version),
+    /// A Python (PEP 440) version.
+    Pep440(pep440::Version),
     /// A version ordered by the generic fallback.
     Generic(generic::Version),
 }
@@ -202,6 +210,7 @@ impl Version {
             Version::Pub(_) => Scheme::Pub,
             Version::Cran(_) => Scheme::Cran,
             Version::Hackage(_) => Scheme::Hackage,
+            Version::Pep440(_) => Scheme::Pep440,
             Version::Generic(_) => Scheme::Generic,
         }
     }
@@ -224,6 +233,7 @@ impl Version {
             (Version::Pub(a), Version::Pub(b)) => a.cmp(b),
             (Version::Cran(a), Version::Cran(b)) => a.cmp(b),
             (Version::Hackage(a), Version::Hackage(b)) => a.cmp(b),
+            (Version::Pep440(a), Version::Pep440(b)) => a.cmp(b),
             (Version::Generic(a), Version::Generic(b)) => a.cmp(b),
             _ => self.scheme().name().cmp(other.scheme().name()),
         }

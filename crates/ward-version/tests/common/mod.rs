@@ -113,15 +113,23 @@ pub fn run_batch(program: &str, args: &[&str], input: &str) -> Vec<String> {
         Ok(child) => child,
         Err(error) => panic!("cannot start `{program}`: {error}"),
     };
-    if let Some(mut stdin) = child.stdin.take() {
-        if let Err(error) = stdin.write_all(input.as_bytes()) {
-            panic!("cannot write to `{program}`: {error}");
-        }
-    }
+    // Write from another thread: a tool that writes output while it reads input would otherwise block on
+    // a full output pipe while this thread blocks on a full input pipe.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_owned();
+        std::thread::spawn(move || stdin.write_all(input.as_bytes()))
+    });
     let output = match child.wait_with_output() {
         Ok(output) => output,
         Err(error) => panic!("`{program}` failed: {error}"),
     };
+    if let Some(writer) = writer {
+        match writer.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => panic!("cannot write to `{program}`: {error}"),
+            Err(_) => panic!("the thread writing to `{program}` panicked"),
+        }
+    }
     assert!(
         output.status.success(),
         "`{program}` exited with {}: {}",
