@@ -16,9 +16,10 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// - `advisory`: one row per OSV record, with the fields every look-up needs in columns
 ///   (aliases, related and severity as compact JSON arrays) and the rest of the record,
 ///   without `affected[]`, in `body`.
-/// - `affected`: one row per `affected[]` entry, clustered by `(ecosystem, package)` so a
-///   look-up reads adjacent pages; `entry` is the entry's JSON, verbatim apart from
-///   whitespace. `body` and `entry` are TEXT when short and deflate-compressed BLOBs
+/// - `affected`: one row per `affected[]` entry with an index on `(ecosystem, package)`;
+///   `entry` is the entry's JSON, verbatim apart from whitespace. A rowid table, because
+///   clustering the large entries by package left B-tree pages half empty after random
+///   inserts and made the file half again as large. `body` and `entry` are TEXT when short and deflate-compressed BLOBs
 ///   otherwise (see `stored.rs`).
 /// - `alias`: the alias graph as edges (`id` states `other` as `alias`, `related`,
 ///   `upstream`, or `implied` for `DEBIAN-CVE-…`/`UBUNTU-CVE-…` ids naming a CVE).
@@ -59,13 +60,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX advisory_by_source ON advisory(source_id);
 
     CREATE TABLE affected (
-        ecosystem TEXT NOT NULL,
-        package   TEXT NOT NULL,
         advisory  INTEGER NOT NULL,
         seq       INTEGER NOT NULL,
-        entry     ANY NOT NULL,
-        PRIMARY KEY (ecosystem, package, advisory, seq)
-    ) STRICT, WITHOUT ROWID;
+        ecosystem TEXT NOT NULL,
+        package   TEXT NOT NULL,
+        entry     ANY NOT NULL
+    ) STRICT;
+    CREATE INDEX affected_by_package ON affected(ecosystem, package, advisory, seq);
     CREATE INDEX affected_by_advisory ON affected(advisory);
 
     CREATE TABLE alias (
