@@ -23,6 +23,7 @@ pub mod cran;
 pub mod dpkg;
 mod error;
 pub mod generic;
+pub mod go;
 pub mod hackage;
 pub mod maven;
 pub mod nuget;

@@ -88,8 +88,8 @@ pub enum Verdict {
 
 /// Evaluates `installed` against one `affected[]` entry's `ranges` and `versions`.
 ///
-/// `scheme` orders the `ECOSYSTEM` ranges and the `versions[]` list; `SEMVER` ranges always
-/// use [`Scheme::Semver`]. To evaluate many installed versions against the same entry, build
+/// `scheme` orders the `ECOSYSTEM` ranges and the `versions[]` list; `SEMVER` ranges use
+/// [`Scheme::Semver`], except in a [`Scheme::Go`] entry, where they use the Go scheme. To evaluate many installed versions against the same entry, build
 /// a [`PreparedRanges`] once instead.
 pub fn evaluate(scheme: Scheme, installed: &str, ranges: &[Range], versions: &[String]) -> Verdict {
     PreparedRanges::new(scheme, ranges, versions).evaluate(installed)
@@ -271,6 +271,9 @@ fn listed_verdict(text: &str) -> Verdict {
 fn prepare_range(ecosystem: Scheme, index: usize, range: &Range) -> PreparedRange {
     let scheme = match range.kind {
         RangeKind::Git => return PreparedRange::Git,
+        // Go's order is SemVer precedence, and the Go scheme also reads the toolchain tags
+        // (`go1.21.3`) of the standard library.
+        RangeKind::Semver if ecosystem == Scheme::Go => Scheme::Go,
         RangeKind::Semver => Scheme::Semver,
         RangeKind::Ecosystem => ecosystem,
     };
@@ -710,6 +713,38 @@ mod tests {
             panic!("a non-SemVer installed version in a SEMVER range must be unknown");
         };
         assert!(reason.contains("semver"), "{reason}");
+    }
+
+    #[test]
+    fn evaluate_go_semver_ranges() {
+        // OSV writes Go versions without the `v`, inventories with it or as toolchain tags.
+        let ranges = vec![semver(vec![introduced("0"), fixed("1.21.5")])];
+        let cases = [
+            ("go1.21.3", affected(Some("1.21.5"), ">= 0, < 1.21.5")),
+            ("go1.21rc2", affected(Some("1.21.5"), ">= 0, < 1.21.5")),
+            ("v1.21.5", Verdict::NotAffected),
+            ("go1.22.0", Verdict::NotAffected),
+        ];
+        for (installed, expected) in cases {
+            assert_eq!(
+                evaluate(Scheme::Go, installed, &ranges, &[]),
+                expected,
+                "{installed}"
+            );
+        }
+
+        // A pseudo-version before the fix is affected, one after it is not.
+        let ranges = vec![semver(vec![introduced("0"), fixed("0.17.0")])];
+        let before = "v0.16.1-0.20231101000000-0123456789ab";
+        let after = "v0.17.1-0.20240101000000-0123456789ab";
+        assert_eq!(
+            evaluate(Scheme::Go, before, &ranges, &[]),
+            affected(Some("0.17.0"), ">= 0, < 0.17.0")
+        );
+        assert_eq!(
+            evaluate(Scheme::Go, after, &ranges, &[]),
+            Verdict::NotAffected
+        );
     }
 
     #[test]

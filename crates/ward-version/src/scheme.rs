@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::{
-    apk, cran, dpkg, generic, hackage, maven, nuget, packagist, pep440, pub_, rpm, rubygems,
+    apk, cran, dpkg, generic, go, hackage, maven, nuget, packagist, pep440, pub_, rpm, rubygems,
     semver, VersionError,
 };
 
@@ -39,6 +39,8 @@ pub enum Scheme {
     Hackage,
     /// Python packages: PEP 440, as the `packaging` library orders versions.
     Pep440,
+    /// Go modules and the Go standard library: `golang.org/x/mod/semver`.
+    Go,
     /// Fallback for versions of no known scheme; results are approximate.
     Generic,
 }
@@ -70,6 +72,7 @@ impl Scheme {
             "CRAN" => Some(Scheme::Cran),
             "Hackage" => Some(Scheme::Hackage),
             "PyPI" => Some(Scheme::Pep440),
+            "Go" => Some(Scheme::Go),
             _ => None,
         }
     }
@@ -90,6 +93,7 @@ impl Scheme {
             Scheme::Cran => "cran",
             Scheme::Hackage => "hackage",
             Scheme::Pep440 => "pep440",
+            Scheme::Go => "go",
             Scheme::Generic => "generic-approximate",
         }
     }
@@ -118,6 +122,7 @@ impl Scheme {
             Scheme::Cran => cran::Version::from_str(value).map(Version::Cran),
             Scheme::Hackage => hackage::Version::from_str(value).map(Version::Hackage),
             Scheme::Pep440 => pep440::Version::from_str(value).map(Version::Pep440),
+            Scheme::Go => go::Version::from_str(value).map(Version::Go),
             Scheme::Generic => generic::Version::from_str(value).map(Version::Generic),
         }
     }
@@ -154,6 +159,7 @@ impl FromStr for Scheme {
             "cran" => Ok(Scheme::Cran),
             "hackage" => Ok(Scheme::Hackage),
             "pep440" | "pypi" | "python" => Ok(Scheme::Pep440),
+            "go" | "golang" => Ok(Scheme::Go),
             "generic" | "generic-approximate" => Ok(Scheme::Generic),
             other => Err(format!("unknown version scheme `{other}`")),
         }
@@ -190,6 +196,8 @@ pub enum Version {
     Hackage(hackage::Version),
     /// A Python (PEP 440) version.
     Pep440(pep440::Version),
+    /// A Go module version.
+    Go(go::Version),
     /// A version ordered by the generic fallback.
     Generic(generic::Version),
 }
@@ -211,6 +219,7 @@ impl Version {
             Version::Cran(_) => Scheme::Cran,
             Version::Hackage(_) => Scheme::Hackage,
             Version::Pep440(_) => Scheme::Pep440,
+            Version::Go(_) => Scheme::Go,
             Version::Generic(_) => Scheme::Generic,
         }
     }
@@ -234,6 +243,7 @@ impl Version {
             (Version::Cran(a), Version::Cran(b)) => a.cmp(b),
             (Version::Hackage(a), Version::Hackage(b)) => a.cmp(b),
             (Version::Pep440(a), Version::Pep440(b)) => a.cmp(b),
+            (Version::Go(a), Version::Go(b)) => a.cmp(b),
             (Version::Generic(a), Version::Generic(b)) => a.cmp(b),
             _ => self.scheme().name().cmp(other.scheme().name()),
         }

@@ -31,7 +31,7 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn compare_parsed_does_not_allocate() {
-    let cases: [(Scheme, &[&str]); 5] = [
+    let cases: [(Scheme, &[&str]); 7] = [
         (
             Scheme::Dpkg,
             &[
@@ -70,6 +70,29 @@ fn compare_parsed_does_not_allocate() {
         (
             Scheme::Npm,
             &["1.2.3", "=1.2.3beta", "1.2.3-beta.2", "v 2.0.0"],
+        ),
+        (
+            Scheme::Pep440,
+            &[
+                "1.0",
+                "1.0.0",
+                "1!0.1",
+                "1.0a1.post2.dev3",
+                "1.0+ubuntu.1",
+                "1.0+ubuntu.2",
+                "1.2.3.4.5.6.7",
+            ],
+        ),
+        (
+            Scheme::Go,
+            &[
+                "v1",
+                "v1.2.3-pre.1",
+                "v1.2.3-pre.0.20191109021931-daa7c04131f5",
+                "v2.0.0+incompatible",
+                "go1.21rc2",
+                "1.21.0",
+            ],
         ),
     ];
     for (scheme, texts) in cases {
