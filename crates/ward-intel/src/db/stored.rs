@@ -59,6 +59,7 @@ thread_local! {
     // instead of creating one per value halves the import time.
     static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(COMPRESSION_LEVEL), false));
     static DECOMPRESSOR: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+    static INFLATE_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Compresses `input` into a raw deflate stream; `None` if the compressor fails.
@@ -79,25 +80,38 @@ fn deflate(input: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Decompresses a raw deflate stream written by [`deflate`].
+///
+/// Decompresses into a per-thread buffer that keeps its capacity, then copies the result
+/// once, instead of growing a new vector several times per value.
 fn inflate(input: &[u8]) -> Result<Vec<u8>, String> {
     DECOMPRESSOR.with(|cell| {
-        let mut decompressor = cell.borrow_mut();
-        decompressor.reset(false);
-        let mut output = Vec::with_capacity(input.len() * 4 + 64);
-        loop {
-            let consumed = decompressor.total_in() as usize;
-            let before = decompressor.total_out();
-            let status = decompressor
-                .decompress_vec(&input[consumed..], &mut output, FlushDecompress::None)
-                .map_err(|e| format!("corrupt compressed JSON: {e}"))?;
-            match status {
-                Status::StreamEnd => return Ok(output),
-                _ if decompressor.total_out() == before && output.len() < output.capacity() => {
-                    return Err("corrupt compressed JSON: stream ends early".to_owned());
-                }
-                _ => output.reserve(output.capacity().max(64)),
+        INFLATE_BUFFER.with(|buffer| {
+            let mut decompressor = cell.borrow_mut();
+            let mut output = buffer.borrow_mut();
+            decompressor.reset(false);
+            output.clear();
+            let wanted = input.len() * 8 + 64;
+            if output.capacity() < wanted {
+                output.reserve(wanted);
             }
-        }
+            loop {
+                let consumed = decompressor.total_in() as usize;
+                let before = decompressor.total_out();
+                let status = decompressor
+                    .decompress_vec(&input[consumed..], &mut output, FlushDecompress::None)
+                    .map_err(|e| format!("corrupt compressed JSON: {e}"))?;
+                match status {
+                    Status::StreamEnd => return Ok(output.as_slice().to_vec()),
+                    _ if decompressor.total_out() == before && output.len() < output.capacity() => {
+                        return Err("corrupt compressed JSON: stream ends early".to_owned());
+                    }
+                    _ => {
+                        let grow = output.capacity().max(64);
+                        output.reserve(grow);
+                    }
+                }
+            }
+        })
     })
 }
 
