@@ -78,3 +78,78 @@ fn debian_kev_epss_import_counts() {
     let epss = db.epss("CVE-2021-44228").unwrap().unwrap();
     assert!(epss.score > 0.9, "Log4Shell EPSS {}", epss.score);
 }
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn every_osv_export_imports() {
+    let osv = shared_dir().join("data/osv");
+    let expected = [
+        ("osv:AlmaLinux", 5_637),
+        ("osv:Debian", 44_152),
+        ("osv:Go", 4_291),
+        ("osv:Maven", 5_309),
+        ("osv:PyPI", 6_663),
+        ("osv:Rocky Linux", 1_491),
+        ("osv:crates.io", 1_614),
+        ("osv:npm", 3_793),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let inputs: Vec<_> = expected
+        .iter()
+        .map(|(name, _)| {
+            ImportInput::new(osv.join(name.trim_start_matches("osv:")).join("all.zip"))
+        })
+        .collect();
+
+    let report = import(&db_path, &inputs, &NoProgress).unwrap();
+
+    assert!(
+        report.problems.is_empty(),
+        "{:?}",
+        &report.problems[..report.problems.len().min(5)]
+    );
+    let db = IntelDb::open(&db_path).unwrap();
+    let counts: Vec<_> = db
+        .sources()
+        .unwrap()
+        .into_iter()
+        .map(|source| (source.name, source.record_count))
+        .collect();
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(name, count)| (name.to_string(), *count))
+        .collect();
+    assert_eq!(counts, expected);
+
+    // Go marks 17 records withdrawn; they are stored but never matched.
+    let withdrawn: Vec<String> = {
+        let conn = rusqlite::Connection::open(&db_path).unwrap();
+        let mut statement = conn
+            .prepare("SELECT a.id FROM advisory a JOIN source s ON s.id = a.source_id WHERE s.name = 'osv:Go' AND a.withdrawn IS NOT NULL")
+            .unwrap();
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(withdrawn.len(), 17);
+    let record = &db.records(&withdrawn[0]).unwrap()[0].record;
+    let module = record["affected"][0]["package"]["name"].as_str().unwrap();
+    let matched = db.advisories_for("Go", module).unwrap();
+    assert!(matched.iter().all(|advisory| advisory.id != withdrawn[0]));
+
+    // A GHSA record joins its CVE and its PYSEC twin through aliases.
+    let log4j = db
+        .advisories_for("Maven", "org.apache.logging.log4j:log4j-core")
+        .unwrap();
+    let log4shell = log4j
+        .iter()
+        .find(|advisory| advisory.aliases.contains(&"CVE-2021-44228".to_owned()))
+        .expect("Log4Shell GHSA record");
+    assert!(db
+        .aliases("CVE-2021-44228")
+        .unwrap()
+        .contains(&log4shell.id));
+}
