@@ -402,6 +402,15 @@ impl Intel for IntelDb {
     fn aliases(&self, id: &str) -> Result<Vec<String>, IntelError> {
         IntelDb::aliases(self, id)
     }
+
+    fn has_ecosystem(&self, ecosystem: &str) -> Result<Option<bool>, IntelError> {
+        // The `(ecosystem, package, …)` index answers this with one seek.
+        self.conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM affected WHERE ecosystem = ?1)")
+            .and_then(|mut statement| statement.query_row([ecosystem], |row| row.get(0)))
+            .map(Some)
+            .map_err(|e| IntelError::database(&self.path, e))
+    }
 }
 
 /// Keeps one advisory per id when several sources carry the same record (a GHSA in both

@@ -13,6 +13,7 @@ mod error;
 pub mod feeds;
 pub mod import;
 mod memory;
+mod package_name;
 pub mod progress;
 pub mod update;
 
@@ -20,6 +21,7 @@ pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};
 pub use db::{IntelDb, SourceInfo, StoredRecord};
 pub use error::IntelError;
 pub use memory::MemoryIntel;
+pub use package_name::{normalize_pypi_name, package_key};
 
 /// Read access to vulnerability intelligence, as the matcher needs it.
 pub trait Intel {
@@ -43,5 +45,13 @@ pub trait Intel {
     /// The default returns `id` alone.
     fn aliases(&self, id: &str) -> Result<Vec<String>, IntelError> {
         Ok(vec![id.to_owned()])
+    }
+
+    /// Returns whether any advisory has an `affected[]` entry in `ecosystem` (`Alpine:v3.20`,
+    /// `PyPI`), so that "no advisory matched" can be told apart from "no data for this
+    /// release"; `None` when the source cannot tell. The default returns `None`.
+    fn has_ecosystem(&self, ecosystem: &str) -> Result<Option<bool>, IntelError> {
+        let _ = ecosystem;
+        Ok(None)
     }
 }

@@ -169,9 +169,10 @@ pub fn insert_record(
     // Two entries of one record may name the same package; `seq` keeps both apart.
     let mut affected = tx.prepare_cached("INSERT INTO affected (ecosystem, package, advisory, seq, entry) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (seq, (entry, stored)) in record.affected.iter().zip(&encoded.entries).enumerate() {
+        // PyPI names are stored PEP 503-normalised, the form matchers look up.
         affected.execute(params![
             entry.ecosystem,
-            entry.package,
+            crate::package_key(&entry.ecosystem, &entry.package),
             pk,
             seq as i64,
             stored
