@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alpm;
 pub mod apk;
 pub mod constraint;
 pub mod cran;

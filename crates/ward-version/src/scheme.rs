@@ -5,8 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::{
-    apk, cran, dpkg, generic, go, hackage, maven, nuget, packagist, pep440, pub_, rpm, rubygems,
-    semver, VersionError,
+    alpm, apk, cran, dpkg, generic, go, hackage, maven, nuget, packagist, pep440, pub_, rpm,
+    rubygems, semver, VersionError,
 };
 
 /// A version ordering, one per family of package managers.
@@ -41,6 +41,8 @@ pub enum Scheme {
     Pep440,
     /// Go modules and the Go standard library: `golang.org/x/mod/semver`.
     Go,
+    /// Arch Linux packages: pacman's `vercmp`.
+    Alpm,
     /// Fallback for versions of no known scheme; results are approximate.
     Generic,
 }
@@ -56,6 +58,7 @@ impl Scheme {
             | "Mageia" | "openEuler" | "Azure Linux" => Some(Scheme::Rpm),
             "Alpine"
             | "Alpaquita"
+            | "BellSoft"
             | "BellSoft Hardened Containers"
             | "Wolfi"
             | "Chainguard"
@@ -69,12 +72,43 @@ impl Scheme {
             "RubyGems" => Some(Scheme::RubyGems),
             "Packagist" => Some(Scheme::Packagist),
             "Pub" => Some(Scheme::Pub),
-            "CRAN" => Some(Scheme::Cran),
+            "CRAN" | "Bioconductor" => Some(Scheme::Cran),
             "Hackage" => Some(Scheme::Hackage),
             "PyPI" => Some(Scheme::Pep440),
-            "Go" => Some(Scheme::Go),
+            // Kubernetes records name the Go modules of its components.
+            "Go" | "Kubernetes" => Some(Scheme::Go),
             _ => None,
         }
+    }
+
+    /// Returns the scheme for a package URL type (`deb` in `pkg:deb/debian/curl@7.88.1-10`),
+    /// compared case-insensitively as the purl specification requires; `None` for a type
+    /// ward cannot order.
+    pub fn from_package_type(purl_type: &str) -> Option<Scheme> {
+        const TYPES: [(&str, Scheme); 18] = [
+            ("deb", Scheme::Dpkg),
+            ("rpm", Scheme::Rpm),
+            ("apk", Scheme::Apk),
+            ("alpm", Scheme::Alpm),
+            ("pypi", Scheme::Pep440),
+            ("npm", Scheme::Npm),
+            ("cargo", Scheme::Semver),
+            ("hex", Scheme::Semver),
+            ("swift", Scheme::Semver),
+            ("bitnami", Scheme::Semver),
+            ("golang", Scheme::Go),
+            ("maven", Scheme::Maven),
+            ("nuget", Scheme::NuGet),
+            ("gem", Scheme::RubyGems),
+            ("composer", Scheme::Packagist),
+            ("pub", Scheme::Pub),
+            ("cran", Scheme::Cran),
+            ("hackage", Scheme::Hackage),
+        ];
+        TYPES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(purl_type))
+            .map(|&(_, scheme)| scheme)
     }
 
     /// Returns the scheme's short name, as used by `--scheme` and in messages.
@@ -94,6 +128,7 @@ impl Scheme {
             Scheme::Hackage => "hackage",
             Scheme::Pep440 => "pep440",
             Scheme::Go => "go",
+            Scheme::Alpm => "alpm",
             Scheme::Generic => "generic-approximate",
         }
     }
@@ -123,6 +158,7 @@ impl Scheme {
             Scheme::Hackage => hackage::Version::from_str(value).map(Version::Hackage),
             Scheme::Pep440 => pep440::Version::from_str(value).map(Version::Pep440),
             Scheme::Go => go::Version::from_str(value).map(Version::Go),
+            Scheme::Alpm => alpm::Version::from_str(value).map(Version::Alpm),
             Scheme::Generic => generic::Version::from_str(value).map(Version::Generic),
         }
     }
@@ -160,6 +196,7 @@ impl FromStr for Scheme {
             "hackage" => Ok(Scheme::Hackage),
             "pep440" | "pypi" | "python" => Ok(Scheme::Pep440),
             "go" | "golang" => Ok(Scheme::Go),
+            "alpm" | "pacman" | "arch" => Ok(Scheme::Alpm),
             "generic" | "generic-approximate" => Ok(Scheme::Generic),
             other => Err(format!("unknown version scheme `{other}`")),
         }
@@ -198,6 +235,8 @@ pub enum Version {
     Pep440(pep440::Version),
     /// A Go module version.
     Go(go::Version),
+    /// An Arch Linux package version.
+    Alpm(alpm::Version),
     /// A version ordered by the generic fallback.
     Generic(generic::Version),
 }
@@ -220,6 +259,7 @@ impl Version {
             Version::Hackage(_) => Scheme::Hackage,
             Version::Pep440(_) => Scheme::Pep440,
             Version::Go(_) => Scheme::Go,
+            Version::Alpm(_) => Scheme::Alpm,
             Version::Generic(_) => Scheme::Generic,
         }
     }
@@ -244,8 +284,81 @@ impl Version {
             (Version::Hackage(a), Version::Hackage(b)) => a.cmp(b),
             (Version::Pep440(a), Version::Pep440(b)) => a.cmp(b),
             (Version::Go(a), Version::Go(b)) => a.cmp(b),
+            (Version::Alpm(a), Version::Alpm(b)) => a.cmp(b),
             (Version::Generic(a), Version::Generic(b)) => a.cmp(b),
             _ => self.scheme().name().cmp(other.scheme().name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_from_osv_ecosystem() {
+        let cases = [
+            ("PyPI", Some(Scheme::Pep440)),
+            ("Go", Some(Scheme::Go)),
+            ("Kubernetes", Some(Scheme::Go)),
+            ("crates.io", Some(Scheme::Semver)),
+            ("npm", Some(Scheme::Npm)),
+            ("Alpine:v3.19", Some(Scheme::Apk)),
+            ("AlmaLinux:9", Some(Scheme::Rpm)),
+            ("Rocky Linux:8", Some(Scheme::Rpm)),
+            ("Red Hat:rhel_aus:8.4::appstream", Some(Scheme::Rpm)),
+            ("SUSE:Linux Enterprise Server 15 SP5", Some(Scheme::Rpm)),
+            ("openSUSE:Tumbleweed", Some(Scheme::Rpm)),
+            ("Ubuntu:Pro:18.04:LTS", Some(Scheme::Dpkg)),
+            ("Debian:12", Some(Scheme::Dpkg)),
+            ("Bioconductor", Some(Scheme::Cran)),
+            ("Android", None),
+            ("pypi", None),
+        ];
+        for (ecosystem, expected) in cases {
+            assert_eq!(
+                Scheme::from_osv_ecosystem(ecosystem),
+                expected,
+                "{ecosystem}"
+            );
+        }
+    }
+
+    #[test]
+    fn scheme_from_package_type() {
+        let cases = [
+            ("deb", Some(Scheme::Dpkg)),
+            ("rpm", Some(Scheme::Rpm)),
+            ("apk", Some(Scheme::Apk)),
+            ("alpm", Some(Scheme::Alpm)),
+            ("pypi", Some(Scheme::Pep440)),
+            ("PyPI", Some(Scheme::Pep440)),
+            ("npm", Some(Scheme::Npm)),
+            ("cargo", Some(Scheme::Semver)),
+            ("golang", Some(Scheme::Go)),
+            ("maven", Some(Scheme::Maven)),
+            ("nuget", Some(Scheme::NuGet)),
+            ("gem", Some(Scheme::RubyGems)),
+            ("composer", Some(Scheme::Packagist)),
+            ("pub", Some(Scheme::Pub)),
+            ("cran", Some(Scheme::Cran)),
+            ("hackage", Some(Scheme::Hackage)),
+            ("generic", None),
+            ("docker", None),
+        ];
+        for (purl_type, expected) in cases {
+            assert_eq!(
+                Scheme::from_package_type(purl_type),
+                expected,
+                "{purl_type}"
+            );
+        }
+    }
+
+    #[test]
+    fn scheme_names_round_trip() {
+        for scheme in [Scheme::Pep440, Scheme::Go, Scheme::Alpm] {
+            assert_eq!(scheme.name().parse::<Scheme>(), Ok(scheme), "{scheme}");
         }
     }
 }

@@ -31,7 +31,7 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn compare_parsed_does_not_allocate() {
-    let cases: [(Scheme, &[&str]); 7] = [
+    let cases: [(Scheme, &[&str]); 8] = [
         (
             Scheme::Dpkg,
             &[
@@ -93,6 +93,10 @@ fn compare_parsed_does_not_allocate() {
                 "go1.21rc2",
                 "1.21.0",
             ],
+        ),
+        (
+            Scheme::Alpm,
+            &["1:2.36-9", "2.36", "2.36-10", "1.0rc1", "1.0.a", "1..0"],
         ),
     ];
     for (scheme, texts) in cases {
