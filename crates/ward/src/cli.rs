@@ -46,6 +46,8 @@ pub enum Command {
     Inventory(crate::commands::inventory::InventoryArgs),
     /// Manage the local vulnerability database.
     Db(crate::commands::db::DbArgs),
+    /// Look up vulnerabilities in the local database.
+    Vuln(crate::commands::vuln::VulnArgs),
     /// Tools for investigating version comparison and matching.
     Debug(crate::commands::debug::DebugArgs),
 }

@@ -34,6 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Scan(args) => commands::scan::run(&cli.global, args),
         Command::Inventory(args) => commands::inventory::run(&cli.global, args),
         Command::Db(args) => commands::db::run(&cli.global, args),
+        Command::Vuln(args) => commands::vuln::run(&cli.global, args),
         Command::Debug(args) => commands::debug::run(&cli.global, args),
     }
 }

@@ -206,3 +206,47 @@ fn offline_update_names_import() {
     assert!(stderr.contains("cannot reach"), "{stderr}");
     assert!(stderr.contains("`ward db import PATH…`"), "{stderr}");
 }
+
+#[test]
+fn vuln_show_joins_kev_and_epss() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, kev, epss) = feed_files(dir.path());
+    assert_eq!(
+        ward(&db, &["db", "import", &records, &kev, &epss])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let text_output = ward(&db, &["vuln", "show", "CVE-2024-0001"]);
+    assert_eq!(
+        text_output.status.code(),
+        Some(0),
+        "{}",
+        text(&text_output.stderr)
+    );
+    let stdout = text(&text_output.stdout);
+    assert!(
+        stdout.contains("known exploited (CISA KEV): added 2025-01-01"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("EPSS CVE-2024-0001: 0.50000"), "{stdout}");
+    assert!(
+        stdout.contains("affected: Debian:12 openssl: introduced 0, fixed 3.0.15-1~deb12u1"),
+        "{stdout}"
+    );
+
+    let json_output = ward(&db, &["vuln", "show", "CVE-2024-0001", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_slice(&json_output.stdout).unwrap();
+    assert_eq!(document["records"][0]["source"], "osv:Debian");
+    assert_eq!(document["kev"][0]["cve_id"], "CVE-2024-0001");
+
+    let missing = ward(&db, &["vuln", "show", "CVE-1999-9999"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("`CVE-1999-9999` not found"),
+        "{}",
+        text(&missing.stderr)
+    );
+}

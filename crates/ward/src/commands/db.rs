@@ -302,9 +302,9 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
                 "database": path,
                 "sources": rows,
             });
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            write_stdout(&(serde_json::to_string_pretty(&document)? + "\n"))?;
         }
-        StatusFormat::Table => print_status_table(&path, &sources, now),
+        StatusFormat::Table => write_stdout(&status_table(&path, &sources, now))?,
     }
 
     for source in &sources {
@@ -320,11 +320,11 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
     Ok(ExitStatus::Success)
 }
 
-fn print_status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Utc>) {
-    println!("Database: {}", path.display());
+fn status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Utc>) -> String {
+    let mut out = format!("Database: {}\n", path.display());
     if sources.is_empty() {
-        println!("No sources imported.");
-        return;
+        out.push_str("No sources imported.\n");
+        return out;
     }
     let header = [
         "SOURCE", "RECORDS", "SKIPPED", "SNAPSHOT", "IMPORTED", "AGE",
@@ -358,7 +358,7 @@ fn print_status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateT
             *width = (*width).max(cell.chars().count());
         }
     }
-    let line = |cells: &[&str]| {
+    let mut line = |cells: &[&str]| {
         let mut text = String::new();
         for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if index > 0 {
@@ -371,11 +371,27 @@ fn print_status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateT
                 text.push_str(&format!("{cell:<width$}"));
             }
         }
-        println!("{}", text.trim_end());
+        out.push_str(text.trim_end());
+        out.push('\n');
     };
     line(&header);
     for row in &rows {
         line(&row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// Writes command output to stdout; a closed pipe (`ward … | head`) is not an error.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(()),
     }
 }
 

@@ -4,3 +4,4 @@ pub mod db;
 pub mod debug;
 pub mod inventory;
 pub mod scan;
+pub mod vuln;
