@@ -59,6 +59,21 @@ fn sample(scheme: Scheme) -> Vec<String> {
             &["2.17-326.el7_9", "1:1.0.2k-25.el7_9", "3.10.0-1160.el7"],
         ),
         Scheme::Apk => ("apk", &["1.2.3-r0", "1.2.3_rc1-r1", "3.0.15-r0"]),
+        Scheme::Pep440 => (
+            "pep440",
+            &["1.0.dev456", "1.0a1", "1.0.post456", "1!1.0+abc.5"],
+        ),
+        Scheme::Go => (
+            "go",
+            &[
+                "v1.2.3",
+                "v1.2.4-0.20191109021931-daa7c04131f5",
+                "v2.0.0+incompatible",
+                "go1.21rc2",
+            ],
+        ),
+        // No Arch Linux vectors exist; rpm versions have the same shape.
+        Scheme::Alpm => ("rpm", &["1:2.36-9", "2.42.0-1", "6.6.7.arch1-1"]),
         _ => (
             "semver",
             &["1.2.3", "1.2.3-rc.1", "0.10.0+build", "2.0.0-alpha.beta"],
@@ -114,6 +129,9 @@ fn compare(c: &mut Criterion) {
         Scheme::Apk,
         Scheme::Semver,
         Scheme::Npm,
+        Scheme::Pep440,
+        Scheme::Go,
+        Scheme::Alpm,
     ] {
         bench_scheme(c, scheme);
     }
