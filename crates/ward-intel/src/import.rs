@@ -70,6 +70,17 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Files inside directories that are in no recognised format and were left out.
     pub ignored_files: u64,
+    /// Files in a recognised feed format that ward does not import yet, left out.
+    pub unsupported: Vec<UnsupportedFile>,
+}
+
+/// A file recognised as a feed that `import` does not store yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsupportedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The feed format it was recognised as (`NVD CVE API 2.0`, `CVE JSON 5`).
+    pub format: String,
 }
 
 /// One source written by an import.

@@ -508,3 +508,47 @@ fn open_newer_schema_is_rejected() {
         "{error:?}"
     );
 }
+
+#[test]
+fn alpine_secdb_and_unsupported_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let secdb = dir.path().join("main.json");
+    std::fs::write(
+        &secdb,
+        r#"{"distroversion": "v3.20", "reponame": "main", "urlprefix": "https://dl-cdn.alpinelinux.org/alpine",
+            "apkurl": "x", "archs": ["x86_64"],
+            "packages": [{"pkg": {"name": "openssl", "secfixes": {"3.3.2-r0": ["CVE-2024-6119"]}}}]}"#,
+    )
+    .unwrap();
+    let nvd = dir.path().join("nvdcve-2.0-modified.json.gz");
+    std::fs::write(
+        &nvd,
+        gzip(br#"{"format": "NVD_CVE", "version": "2.0", "vulnerabilities": []}"#),
+    )
+    .unwrap();
+
+    let report = import(
+        &db_path,
+        &[ImportInput::new(&secdb), ImportInput::new(&nvd)],
+        &NoProgress,
+    )
+    .unwrap();
+
+    assert_eq!(
+        sources(&db_path),
+        [("alpine-secdb:v3.20/main".to_owned(), 1)]
+    );
+    assert_eq!(report.unsupported.len(), 1);
+    assert_eq!(report.unsupported[0].path, nvd);
+    assert_eq!(report.unsupported[0].format, "NVD CVE API 2.0");
+    let db = IntelDb::open(&db_path).unwrap();
+    assert_eq!(
+        db.aliases("CVE-2024-6119").unwrap(),
+        ["ALPINE-CVE-2024-6119", "CVE-2024-6119"]
+    );
+    let records = db.records("ALPINE-CVE-2024-6119").unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].source, "alpine-secdb:v3.20/main");
+    assert_eq!(db.advisories_for("Alpine:v3.20", "openssl").unwrap().len(), 1);
+}

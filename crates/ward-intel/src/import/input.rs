@@ -99,6 +99,10 @@ fn import_bytes(
         Sniffed::Zip => import_zip(tx, input, &bytes, report, progress),
         Sniffed::Gzip => {
             let inflated = gunzip(path, &bytes)?;
+            if inflated.get(257..262) == Some(b"ustar") {
+                unsupported(report, path, "tar archive");
+                return Ok(());
+            }
             if sniff(&inflated) == Sniffed::Gzip {
                 return Err(invalid(path, "gzip inside gzip is not a feed format"));
             }
@@ -139,6 +143,17 @@ fn import_json(
     if kev::is_kev_catalog(&value) {
         return import_kev(tx, input, &value, report);
     }
+    if value.get("distroversion").is_some() && value.get("packages").is_some_and(Value::is_array) {
+        return import_alpine(tx, input, bytes, report);
+    }
+    if value.get("format").and_then(Value::as_str) == Some("NVD_CVE") {
+        unsupported(report, path, "NVD CVE API 2.0");
+        return Ok(());
+    }
+    if value.get("dataType").and_then(Value::as_str) == Some("CVE_RECORD") {
+        unsupported(report, path, "CVE JSON 5 record");
+        return Ok(());
+    }
     let records = match value {
         Value::Array(items) if items.iter().all(osv::is_osv_record) && !items.is_empty() => items,
         value if osv::is_osv_record(&value) => vec![value],
@@ -176,6 +191,143 @@ fn import_json(
         report,
         progress,
     )
+}
+
+fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
+    tracing::warn!(file = %path.display(), format, "feed format not imported yet; file left out");
+    report.unsupported.push(super::UnsupportedFile {
+        path: path.to_owned(),
+        format: format.to_owned(),
+    });
+}
+
+/// Returns whether a zip holds CVE JSON 5 records, judged by its first JSON entry.
+fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    let mut archive = archive.clone();
+    for index in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(index) else {
+            return false;
+        };
+        if !entry.name().ends_with(".json") {
+            continue;
+        }
+        let mut start = Vec::new();
+        let _ = (&mut entry).take(4096).read_to_end(&mut start);
+        return start.windows(10).any(|window| window == b"CVE_RECORD");
+    }
+    false
+}
+
+fn import_rustsec(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let mut records = Vec::new();
+    crate::feeds::rustsec::parse_zip(Cursor::new(bytes), |result| {
+        records.push(result.and_then(|advisory| advisory.to_advisory()));
+    })
+    .map_err(|error| invalid(path, error.to_string()))?;
+    write_advisories(tx, input, crate::feeds::rustsec::SOURCE, records, report)
+}
+
+fn import_pypa(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let mut records = Vec::new();
+    crate::feeds::pypa::parse_zip(Cursor::new(bytes), |result| records.push(result))
+        .map_err(|error| invalid(path, error.to_string()))?;
+    write_advisories(tx, input, crate::feeds::pypa::SOURCE, records, report)
+}
+
+fn import_alpine(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    use crate::feeds::alpine;
+
+    let path = &input.path;
+    let file = alpine::parse_file(bytes, &path.display().to_string())
+        .map_err(|error| invalid(path, error.message))?;
+    // One source per branch and repository, so importing `v3.20/main.json` again replaces
+    // only that file's data.
+    let name = format!("{}:{}/{}", alpine::SOURCE, file.branch, file.repository);
+    let mut secdb = alpine::AlpineSecdb::new();
+    secdb.add(file);
+    let (advisories, problems) = secdb.into_advisories();
+    let records = advisories
+        .into_iter()
+        .map(Ok)
+        .chain(problems.into_iter().map(Err))
+        .collect();
+    write_advisories(tx, input, &name, records, report)
+}
+
+/// Writes advisories from a non-OSV feed as one source named `default_name`.
+fn write_advisories(
+    tx: &Transaction,
+    input: &ImportInput,
+    default_name: &str,
+    records: Vec<Result<crate::Advisory, crate::feeds::RecordError>>,
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let started = Instant::now();
+    let path = &input.path;
+    let name = input
+        .source_name
+        .clone()
+        .unwrap_or_else(|| default_name.to_owned());
+    let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
+
+    let mut stored = 0u64;
+    let mut skipped = 0u64;
+    let mut newest: Option<DateTime<Utc>> = None;
+    for result in records {
+        match result {
+            Ok(advisory) => {
+                let record = EncodedRecord::from_advisory(&advisory);
+                write::insert_record(tx, source_id, &name, &record).map_err(db_error(path))?;
+                stored += 1;
+                if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
+                    newest = newest.max(Some(modified));
+                }
+            }
+            Err(problem) => {
+                skipped += 1;
+                report.problems.push(ImportProblem {
+                    file: format!("{}!{}", path.display(), problem.location),
+                    id: problem.id,
+                    message: problem.message,
+                });
+            }
+        }
+    }
+
+    let meta = SourceMeta {
+        name,
+        format: default_name
+            .split(':')
+            .next()
+            .unwrap_or(default_name)
+            .to_owned(),
+        origin: origin(input),
+        snapshot_at: newest,
+        feed_version: None,
+        record_count: stored,
+        skipped_count: skipped,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+    finish_report(report, meta, started);
+    Ok(())
 }
 
 fn import_kev(
@@ -278,6 +430,23 @@ fn import_zip(
     let path = &input.path;
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|error| invalid(path, format!("corrupt or truncated zip: {error}")))?;
+    let names: Vec<&str> = archive.file_names().collect();
+    if names
+        .iter()
+        .any(|name| name.contains("RUSTSEC-") && name.ends_with(".md"))
+    {
+        return import_rustsec(tx, input, bytes, report);
+    }
+    if names
+        .iter()
+        .any(|name| name.starts_with("vulns/") && name.ends_with(".yaml"))
+    {
+        return import_pypa(tx, input, bytes, report);
+    }
+    if is_cve5_zip(&archive) {
+        unsupported(report, path, "CVE JSON 5 records");
+        return Ok(());
+    }
     let count = archive.len();
     let label = path.display().to_string();
 
@@ -351,11 +520,21 @@ fn import_directory(
     walk(path, &mut files)?;
 
     for file in files {
-        let mut start = [0u8; 512];
+        let mut start = [0u8; 4096];
         let read = fs_err::File::open(&file)
             .and_then(|mut handle| read_up_to(&mut handle, &mut start))
             .map_err(|source| read_error(&file, source))?;
-        match sniff(&start[..read]) {
+        let start = &start[..read];
+        let names_other_format = [
+            &b"\"distroversion\""[..],
+            b"\"catalogVersion\"",
+            b"NVD_CVE",
+            b"CVE_RECORD",
+        ]
+        .iter()
+        .any(|marker| start.windows(marker.len()).any(|window| window == *marker));
+        match sniff(start) {
+            Sniffed::Json if names_other_format => other_inputs.push(file),
             Sniffed::Json => json_files.push(file),
             Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_inputs.push(file),
             Sniffed::Unknown => {
@@ -391,9 +570,18 @@ fn import_directory(
         write_osv(tx, input, &label, None, count, &reader, report, progress)?;
     }
 
+    // Files found by walking are imported like named ones, except that a file in no
+    // known format is left out with a warning instead of failing the import.
     for file in other_inputs {
         let nested = ImportInput::new(file);
-        import_input(tx, &nested, report, progress)?;
+        match import_input(tx, &nested, report, progress) {
+            Err(IntelError::UnknownFormat { path }) => unsupported(report, &path, "unknown format"),
+            // Text lists such as `[29 Mar 2023] DSA-…` start like a JSON array.
+            Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
+                unsupported(report, &path, "unknown format")
+            }
+            other => other?,
+        }
     }
     Ok(())
 }

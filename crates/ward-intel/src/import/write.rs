@@ -8,7 +8,8 @@ use rusqlite::{params, Transaction};
 use crate::db::{implied_cve, StoredJson};
 use crate::feeds::epss::EpssFile;
 use crate::feeds::kev::KevCatalog;
-use crate::feeds::osv::{ParsedRecord, RawSeverity};
+use crate::feeds::osv::{ParsedAffected, ParsedRecord, RawSeverity};
+use crate::Advisory;
 
 /// Source metadata written once the source's data is in.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +57,74 @@ impl EncodedRecord {
             body,
             entries,
         }
+    }
+
+    /// Converts an [`Advisory`] from a non-OSV feed (RustSec, PyPA, Alpine secdb) into the
+    /// OSV layout the database stores, so every source is read back the same way.
+    pub fn from_advisory(advisory: &Advisory) -> EncodedRecord {
+        let severity: Vec<RawSeverity> = advisory
+            .severity
+            .iter()
+            .map(|item| RawSeverity {
+                kind: item.kind.clone(),
+                score: item.score.clone(),
+            })
+            .collect();
+        let mut body = serde_json::json!({
+            "id": advisory.id,
+            "aliases": advisory.aliases,
+            "related": advisory.related,
+            "severity": severity,
+        });
+        let times = [
+            ("modified", advisory.modified),
+            ("published", advisory.published),
+            ("withdrawn", advisory.withdrawn),
+        ];
+        for (key, time) in times {
+            if let Some(time) = time {
+                body[key] = serde_json::Value::String(
+                    time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                );
+            }
+        }
+        if let Some(summary) = &advisory.summary {
+            body["summary"] = serde_json::Value::String(summary.clone());
+        }
+
+        let affected = advisory
+            .affected
+            .iter()
+            .map(|entry| {
+                let json = serde_json::json!({
+                    "package": {"ecosystem": entry.ecosystem, "name": entry.package, "purl": entry.purl},
+                    "ranges": entry.ranges,
+                    "versions": entry.versions,
+                    "ecosystem_specific": entry.ecosystem_specific,
+                    "database_specific": entry.database_specific,
+                });
+                ParsedAffected {
+                    ecosystem: entry.ecosystem.clone(),
+                    package: entry.package.clone(),
+                    severity: Vec::new(),
+                    entry: json.to_string(),
+                }
+            })
+            .collect();
+
+        EncodedRecord::encode(ParsedRecord {
+            id: advisory.id.clone(),
+            modified: advisory.modified,
+            published: advisory.published,
+            withdrawn: advisory.withdrawn,
+            summary: advisory.summary.clone(),
+            aliases: advisory.aliases.clone(),
+            related: advisory.related.clone(),
+            upstream: Vec::new(),
+            severity,
+            affected,
+            body: body.to_string(),
+        })
     }
 
     /// Returns the record's `modified` time.

@@ -170,6 +170,13 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
             report.problems.len() - MAX_LISTED_PROBLEMS
         ));
     }
+    for file in &report.unsupported {
+        printer::warn_user(&format!(
+            "`{}` is in a feed format ward does not import yet ({}); left out",
+            file.path.display(),
+            file.format
+        ));
+    }
     if quiet {
         return;
     }
