@@ -137,6 +137,13 @@ fn import_json(
     progress: &dyn Progress,
 ) -> Result<(), IntelError> {
     let path = &input.path;
+    // NVD pages run to hundreds of megabytes as a JSON tree; recognise them from their
+    // first bytes instead of parsing them only to leave them out.
+    let start = &bytes[..bytes.len().min(4096)];
+    if contains(start, b"\"NVD_CVE\"") {
+        unsupported(report, path, "NVD CVE API 2.0");
+        return Ok(());
+    }
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
 
@@ -191,6 +198,12 @@ fn import_json(
         report,
         progress,
     )
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
