@@ -293,6 +293,8 @@ pub struct StoredRecord {
 impl Intel for IntelDb {
     fn advisories_for(&self, ecosystem: &str, package: &str) -> Result<Vec<Advisory>, IntelError> {
         let db_error = |e| IntelError::database(&self.path, e);
+        // Sorted by id so that output does not depend on the order parallel imports wrote
+        // records in; the grouping below needs each advisory's rows adjacent.
         let mut statement = self
             .conn
             .prepare_cached(
@@ -302,7 +304,7 @@ impl Intel for IntelDb {
                  JOIN advisory a ON a.pk = af.advisory
                  JOIN source s ON s.id = a.source_id
                  WHERE af.ecosystem = ?1 AND af.package = ?2 AND a.withdrawn IS NULL
-                 ORDER BY af.advisory, af.seq",
+                 ORDER BY a.id, af.advisory, af.seq",
             )
             .map_err(db_error)?;
 
