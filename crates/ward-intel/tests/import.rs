@@ -550,5 +550,31 @@ fn alpine_secdb_and_unsupported_feeds() {
     let records = db.records("ALPINE-CVE-2024-6119").unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].source, "alpine-secdb:v3.20/main");
-    assert_eq!(db.advisories_for("Alpine:v3.20", "openssl").unwrap().len(), 1);
+    assert_eq!(
+        db.advisories_for("Alpine:v3.20", "openssl").unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn corrupt_database_file_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    std::fs::write(&db_path, b"this is not a SQLite database, just text").unwrap();
+
+    let error = import(
+        &db_path,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap_err();
+
+    assert!(
+        matches!(error, IntelError::Database { ref path, .. } if *path == db_path),
+        "{error:?}"
+    );
+    assert_eq!(
+        std::fs::read(&db_path).unwrap(),
+        b"this is not a SQLite database, just text"
+    );
 }

@@ -50,7 +50,8 @@ impl Build {
         }
 
         let temp_path = temp.path().to_owned();
-        let db_error = |e| IntelError::database(&temp_path, e);
+        // Errors name the database the user gave, not the temporary copy.
+        let db_error = |e| IntelError::database(target, e);
         let mut conn = Connection::open(&temp_path).map_err(db_error)?;
         // The copy is private until the rename, so crash safety inside it buys nothing.
         conn.execute_batch(
