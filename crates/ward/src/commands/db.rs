@@ -114,7 +114,6 @@ pub fn db_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 /// Opens the intel database, downloading the feeds first when it does not exist yet
 /// (the first run of `ward scan`). `ecosystems` are the OSV ecosystems to download.
-#[allow(dead_code)] // NOTE: called by `ward scan` once it opens the database.
 pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::Result<IntelDb> {
     let path = db_path(global)?;
     if !path.exists() {
