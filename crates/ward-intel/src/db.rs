@@ -1,8 +1,8 @@
 //! The local intel database: a SQLite file, read through [`IntelDb`].
 //!
-//! The file is only ever replaced whole: imports and updates build a new file next to it
-//! and rename it over the old one (see [`crate::import`]), so a reader never sees a
-//! half-written database and an interrupted write leaves the previous one in place.
+//! The file is only ever replaced whole. Imports and updates build a new file next to it
+//! and rename it over the old one (see [`crate::import`]). A reader therefore never sees a
+//! half-written database, and an interrupted write leaves the previous one in place.
 
 mod schema;
 mod stored;
@@ -35,7 +35,7 @@ pub struct SourceInfo {
     /// Path or URL the data came from.
     pub origin: String,
     /// Time the data describes: the newest record's `modified` for OSV, `dateReleased`
-    /// for KEV, `score_date` for EPSS; `None` when the file does not say.
+    /// for KEV, `score_date` for EPSS; `None` when the file does not state it.
     pub snapshot_at: Option<DateTime<Utc>>,
     /// Feed version (`catalogVersion` for KEV, `model_version` for EPSS).
     pub feed_version: Option<String>,
