@@ -112,7 +112,8 @@ pub struct Software {
     /// Kernel facts when the package installs a kernel image (`linux-image-6.1.0-37-amd64`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel: Option<KernelPackage>,
-    /// Vendor or publisher as the package records it (rpm `VENDOR`, Windows `Publisher`).
+    /// Vendor or publisher as the package records it (rpm `VENDOR`, dpkg `Maintainer`,
+    /// Windows `Publisher`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
     /// Licence expression as the package records it (rpm `LICENSE`).

@@ -45,6 +45,9 @@ const MAX_INLINE_DEPTH: usize = 32;
 /// Options of the filesystem walk.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
+    /// Whether to walk at all; when `false`, no language package is collected and an
+    /// informational diagnostic says so.
+    pub enabled: bool,
     /// Glob patterns of paths to skip, matched against the path below the root written with a
     /// leading `/` (`/home/*/.cache`, `**/target`); a matching directory is not entered.
     pub excludes: Vec<String>,
@@ -59,6 +62,7 @@ pub struct WalkOptions {
 impl Default for WalkOptions {
     fn default() -> Self {
         Self {
+            enabled: true,
             excludes: Vec::new(),
             same_filesystem: false,
             pruned_filesystem_types: DEFAULT_PRUNED_FILESYSTEM_TYPES
@@ -108,6 +112,20 @@ pub fn walk(
 ) -> WalkOutcome {
     let root = context.options.root.clone();
     let mut diagnostics = Vec::new();
+    if !options.enabled {
+        diagnostics.push(Diagnostic::new(
+            WALK,
+            DiagnosticLevel::Info,
+            "the filesystem walk is turned off, so no language package was collected",
+        ));
+        return WalkOutcome {
+            collection: Collection {
+                software: Vec::new(),
+                diagnostics,
+            },
+            stats: WalkStats::default(),
+        };
+    }
     let excludes = build_excludes(&options.excludes, &mut diagnostics);
     let pruned_mounts = mounts::pruned_mount_points(&root, &options.pruned_filesystem_types);
 
@@ -726,6 +744,28 @@ mod tests {
                 .iter()
                 .any(|m| m.contains("cannot read the collection root")),
             "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn walk_turned_off_collects_nothing() {
+        let root = tempfile::tempdir().expect("temp dir");
+        write(root.path(), "app/a.lock", "x");
+        let outcome = run(
+            root.path(),
+            &WalkOptions {
+                enabled: false,
+                ..WalkOptions::default()
+            },
+        );
+        assert!(outcome.collection.software.is_empty());
+        assert_eq!(outcome.stats, WalkStats::default());
+        assert!(
+            outcome.collection.diagnostics[0]
+                .message
+                .contains("walk is turned off"),
+            "{:?}",
+            outcome.collection.diagnostics
         );
     }
 

@@ -361,3 +361,21 @@ fn unreadable_status_is_an_error_diagnostic() {
         Some("var/lib/dpkg/status")
     );
 }
+
+#[test]
+fn maintainer_recorded_as_vendor() {
+    let status = b"Package: nodejs\nStatus: install ok installed\n\
+Maintainer: NodeSource Support <support@nodesource.com>\nArchitecture: amd64\n\
+Version: 20.20.2-1nodesource1+repack1\n\n\
+Package: tzdata\nStatus: install ok installed\nArchitecture: all\nVersion: 2025b-0+deb12u1\n";
+    let collection = collect_status(status, Some(&debian_12()));
+    assert_eq!(
+        find(&collection.software, "nodejs").vendor.as_deref(),
+        Some("NodeSource Support <support@nodesource.com>")
+    );
+    assert_eq!(
+        find(&collection.software, "tzdata").vendor,
+        None,
+        "no Maintainer field"
+    );
+}

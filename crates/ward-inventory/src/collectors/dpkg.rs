@@ -288,6 +288,11 @@ fn software_from_paragraph(
         purl: package_url(format, name, version, architecture),
         path: Some(path.to_owned()),
         collector: format.collector.to_owned(),
+        // Shown when assessment sets a third-party build aside (`NodeSource Support <…>`).
+        vendor: paragraph
+            .get("Maintainer")
+            .filter(|maintainer| !maintainer.is_empty())
+            .map(str::to_owned),
         ..Software::default()
     })
 }
