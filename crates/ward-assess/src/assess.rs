@@ -1,6 +1,6 @@
 //! Matching the software of an inventory against the advisories of an [`Intel`] source.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tracing::{debug, instrument, warn};
 use ward_intel::{Advisory, Intel};
@@ -8,18 +8,27 @@ use ward_inventory::{DiagnosticLevel, Inventory, Software};
 use ward_version::range::{self, Verdict};
 use ward_version::Scheme;
 
+use crate::coverage::Coverage;
 use crate::identity::{self, RecordGroup};
 use crate::merge::{merge_group, GroupOutcome, RecordEvaluation};
-use crate::{Assessment, Component, Diagnostic, EvidenceOutcome, InstalledPackage};
+use crate::select::{self, Selection};
+use crate::{
+    Assessment, Component, Diagnostic, EvidenceOutcome, InstalledPackage, NotAssessed,
+    NotAssessedReason,
+};
 
 /// Assesses every software row of `inventory` that has an advisory namespace.
 ///
-/// Rows are grouped into [`Component`]s by (ecosystem, advisory package, advisory version),
-/// so the binary packages built from one Debian source package are evaluated once, and
-/// advisories are looked up once per (ecosystem, advisory package). Every `affected[]`
-/// entry of every record is evaluated with [`range::evaluate`]; the records of one
-/// vulnerability are merged as the `identity` module describes, into one [`Finding`] per
-/// (component, vulnerability) that is affected or unknown.
+/// Each row is first given the package name and version its namespace's advisories use
+/// (the `select` module), or set aside with a reason: a language package installed by an OS
+/// package, or a third-party build of a Debian package. Rows are then grouped into
+/// [`Component`]s by (ecosystem, advisory package, advisory version), so the binary packages
+/// built from one Debian source package are evaluated once, and advisories are looked up
+/// once per (ecosystem, advisory package). Every `affected[]` entry of every record is
+/// evaluated with [`range::evaluate`]; the records of one vulnerability are merged as the
+/// `identity` module describes, into one [`Finding`] per (component, vulnerability) that is
+/// affected or unknown. A namespace for which the intel source has no data gets a
+/// device-level warning (the `coverage` module).
 ///
 /// Never fails: a lookup failure, an ecosystem without a version scheme or an unparsable
 /// version becomes a [`Diagnostic`] (and, where records exist, an `unknown` finding).
@@ -36,71 +45,107 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
     // One lookup per (ecosystem, advisory package); its records are dropped before the next
     // package's are read, so memory stays at one package's advisories.
     let mut schemeless_ecosystems: HashMap<String, usize> = HashMap::new();
+    let mut coverage = Coverage::default();
     for same_package in group_by_package(&components) {
         let first = &components[same_package[0]];
+        let rows: usize = same_package
+            .iter()
+            .map(|&i| components[i].packages.len())
+            .sum();
         let scheme = Scheme::from_osv_ecosystem(&first.ecosystem);
         if scheme.is_none() {
-            let packages: usize = same_package
-                .iter()
-                .map(|&i| components[i].packages.len())
-                .sum();
             *schemeless_ecosystems
                 .entry(first.ecosystem.clone())
-                .or_default() += packages;
+                .or_default() += rows;
         }
 
         let Some(advisories) = look_up(intel, first, &mut assessment.diagnostics) else {
             continue;
         };
+        coverage.add(&first.ecosystem, rows, advisories.len());
         for &index in &same_package {
             assess_component(&components[index], scheme, &advisories, &mut assessment);
         }
     }
 
-    for (ecosystem, packages) in schemeless_ecosystems {
-        assessment.diagnostics.push(Diagnostic {
-            level: DiagnosticLevel::Warning,
-            ecosystem: Some(ecosystem.clone()),
-            package: None,
-            record_id: None,
-            message: format!(
-                "ward has no version scheme for ecosystem `{ecosystem}`, so {packages} \
-                 package(s) in it are reported as unknown wherever advisories exist"
+    coverage.report(intel, &mut assessment.diagnostics);
+    let mut schemeless: Vec<_> = schemeless_ecosystems.into_iter().collect();
+    schemeless.sort();
+    for (ecosystem, packages) in schemeless {
+        assessment.diagnostics.push(Diagnostic::new(
+            DiagnosticLevel::Warning,
+            Some(&ecosystem),
+            None,
+            format!(
+                "{}, so {packages} package(s) in it are reported as unknown wherever \
+                 advisories exist",
+                missing_scheme_message(&ecosystem)
             ),
-        });
+        ));
     }
 
     assessment
 }
 
-/// Groups software rows into components, in inventory order, and counts rows without an
-/// advisory namespace.
+/// Builds the message for an ecosystem without a version scheme, naming the scheme when
+/// ward has a name for it.
+fn missing_scheme_message(ecosystem: &str) -> String {
+    let scheme = match crate::select::base_ecosystem(ecosystem) {
+        "Go" => Some("Go module (`go`)"),
+        "Arch Linux" => Some("pacman (`alpm`)"),
+        "Packagist" => Some("Composer (`packagist`)"),
+        _ => None,
+    };
+    match scheme {
+        Some(scheme) => format!(
+            "the {scheme} version scheme that ecosystem `{ecosystem}` needs is not available in \
+             this build of ward"
+        ),
+        None => format!("ward has no version scheme for ecosystem `{ecosystem}`"),
+    }
+}
+
+/// Groups the rows to match into components, in inventory order; records the rows set
+/// aside and counts rows without an advisory namespace.
 fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<Component> {
     let mut components: Vec<Component> = Vec::new();
     let mut index_of: HashMap<(String, String, String), usize> = HashMap::new();
     let mut without_ecosystem: HashMap<&str, usize> = HashMap::new();
 
     for row in software {
-        let Some(ecosystem) = row.ecosystem.as_deref() else {
-            *without_ecosystem
-                .entry(row.package_type.as_str())
-                .or_default() += 1;
-            continue;
+        let target = match select::select(row) {
+            Selection::Assess(target) => target,
+            Selection::Skip(skipped) => {
+                match skipped.reason {
+                    NotAssessedReason::OsOwned => assessment.stats.software_os_owned += 1,
+                    NotAssessedReason::ThirdPartyBuild => {
+                        assessment.stats.software_third_party += 1;
+                    }
+                }
+                assessment.not_assessed.push(skipped);
+                continue;
+            }
+            Selection::NoEcosystem => {
+                *without_ecosystem
+                    .entry(row.package_type.as_str())
+                    .or_default() += 1;
+                continue;
+            }
         };
         assessment.stats.software_assessed += 1;
 
-        let (advisory_package, advisory_version) = advisory_identity(ecosystem, row);
         let key = (
-            ecosystem.to_owned(),
-            advisory_package.to_owned(),
-            advisory_version.to_owned(),
+            target.ecosystem.to_owned(),
+            target.package.as_ref().to_owned(),
+            target.version.to_owned(),
         );
         let index = *index_of.entry(key).or_insert_with(|| {
             components.push(Component {
-                ecosystem: ecosystem.to_owned(),
-                advisory_package: advisory_package.to_owned(),
-                advisory_version: advisory_version.to_owned(),
+                ecosystem: target.ecosystem.to_owned(),
+                advisory_package: target.package.as_ref().to_owned(),
+                advisory_version: target.version.to_owned(),
                 packages: Vec::new(),
+                keyed_by: target.keyed_by,
             });
             components.len() - 1
         });
@@ -116,19 +161,63 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
     without.sort();
     for (package_type, count) in without {
         assessment.stats.software_without_ecosystem += count;
-        assessment.diagnostics.push(Diagnostic {
-            level: DiagnosticLevel::Info,
-            ecosystem: None,
-            package: None,
-            record_id: None,
-            message: format!(
+        assessment.diagnostics.push(Diagnostic::new(
+            DiagnosticLevel::Info,
+            None,
+            None,
+            format!(
                 "{count} package(s) of type `{package_type}` have no advisory namespace and \
                  were not assessed"
             ),
-        });
+        ));
     }
+    report_not_assessed(&assessment.not_assessed, &mut assessment.diagnostics);
 
     components
+}
+
+/// Adds one diagnostic per (reason, namespace) of the rows set aside, naming a few of them.
+fn report_not_assessed(not_assessed: &[NotAssessed], diagnostics: &mut Vec<Diagnostic>) {
+    const NAMED: usize = 5;
+    let mut groups: BTreeMap<(&str, &str), Vec<&NotAssessed>> = BTreeMap::new();
+    for skipped in not_assessed {
+        groups
+            .entry((skipped.reason.as_str(), skipped.ecosystem.as_str()))
+            .or_default()
+            .push(skipped);
+    }
+    for ((_, ecosystem), rows) in groups {
+        let mut names: Vec<String> = rows
+            .iter()
+            .take(NAMED)
+            .map(|row| format!("{} {}", row.name, row.version))
+            .collect();
+        if rows.len() > NAMED {
+            names.push(format!("{} more", rows.len() - NAMED));
+        }
+        let (level, message) = match rows[0].reason {
+            NotAssessedReason::OsOwned => (
+                DiagnosticLevel::Info,
+                format!(
+                    "{} `{ecosystem}` package(s) installed by OS packages were judged through \
+                     the owning package's distribution advisories, not `{ecosystem}` ranges: {}",
+                    rows.len(),
+                    names.join(", ")
+                ),
+            ),
+            NotAssessedReason::ThirdPartyBuild => (
+                DiagnosticLevel::Warning,
+                format!(
+                    "{} package(s) are third-party builds, not `{ecosystem}`'s own, so they \
+                     were not matched against `{ecosystem}` advisories and need their vendor's \
+                     advisories: {}",
+                    rows.len(),
+                    names.join(", ")
+                ),
+            ),
+        };
+        diagnostics.push(Diagnostic::new(level, Some(ecosystem), None, message));
+    }
 }
 
 /// Returns the indices of `components` grouped by (ecosystem, advisory package), groups in
@@ -150,26 +239,6 @@ fn group_by_package(components: &[Component]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// Returns the (package, version) that advisories of `ecosystem` are keyed by.
-///
-/// Debian and Ubuntu advisories name source packages and source versions, so a binary
-/// package is matched through its `Source:` field, and its own version (which may carry a
-/// binNMU suffix or an epoch of its own, as `bsdutils 1:2.38.1-5` built from `util-linux
-/// 2.38.1-5`) is never compared with a source-level fixed version. Elsewhere the package's
-/// own name and version are used.
-fn advisory_identity<'a>(ecosystem: &str, row: &'a Software) -> (&'a str, &'a str) {
-    if keys_by_source_package(ecosystem) {
-        (row.source_name_or_name(), row.source_version_or_version())
-    } else {
-        (&row.name, &row.version)
-    }
-}
-
-fn keys_by_source_package(ecosystem: &str) -> bool {
-    let base = ecosystem.split(':').next().unwrap_or(ecosystem);
-    matches!(base, "Debian" | "Ubuntu")
-}
-
 /// Looks up the advisories of one (ecosystem, package); a failure becomes a diagnostic and
 /// `None`.
 fn look_up(
@@ -186,16 +255,15 @@ fn look_up(
                 %error,
                 "advisory lookup failed"
             );
-            diagnostics.push(Diagnostic {
-                level: DiagnosticLevel::Error,
-                ecosystem: Some(component.ecosystem.clone()),
-                package: Some(component.advisory_package.clone()),
-                record_id: None,
-                message: format!(
+            diagnostics.push(Diagnostic::new(
+                DiagnosticLevel::Error,
+                Some(&component.ecosystem),
+                Some(&component.advisory_package),
+                format!(
                     "advisory lookup failed, so the package was not assessed: {}",
                     error_chain(&error)
                 ),
-            });
+            ));
             None
         }
     }
@@ -229,17 +297,16 @@ fn assess_component(
 
     let installed_error = scheme.and_then(|scheme| scheme.parse(&component.advisory_version).err());
     if let Some(error) = &installed_error {
-        assessment.diagnostics.push(Diagnostic {
-            level: DiagnosticLevel::Warning,
-            ecosystem: Some(component.ecosystem.clone()),
-            package: Some(component.advisory_package.clone()),
-            record_id: None,
-            message: format!(
+        assessment.diagnostics.push(Diagnostic::new(
+            DiagnosticLevel::Warning,
+            Some(&component.ecosystem),
+            Some(&component.advisory_package),
+            format!(
                 "{error}, so {} advisory record(s) of `{}` are reported as unknown",
                 records.len(),
                 component.advisory_package
             ),
-        });
+        ));
     }
 
     let evaluations: Vec<RecordEvaluation> = records
@@ -261,13 +328,15 @@ fn assess_component(
                     } else {
                         DiagnosticLevel::Info
                     };
-                    assessment.diagnostics.push(Diagnostic {
-                        level,
-                        ecosystem: Some(component.ecosystem.clone()),
-                        package: Some(component.advisory_package.clone()),
-                        record_id: Some(evaluation.record.id.clone()),
-                        message: entry.reason.clone().unwrap_or_default(),
-                    });
+                    assessment.diagnostics.push(
+                        Diagnostic::new(
+                            level,
+                            Some(&component.ecosystem),
+                            Some(&component.advisory_package),
+                            entry.reason.clone().unwrap_or_default(),
+                        )
+                        .with_record(&evaluation.record.id),
+                    );
                 }
             }
         }
@@ -365,7 +434,10 @@ fn evaluate_record<'a>(
 ) -> RecordEvaluation<'a> {
     let mut evaluation = RecordEvaluation::new(record);
     for entry in &record.affected {
-        if entry.ecosystem != component.ecosystem || entry.package != component.advisory_package {
+        if entry.ecosystem != component.ecosystem
+            || ward_intel::package_key(&entry.ecosystem, &entry.package)
+                != component.advisory_package
+        {
             continue;
         }
         let (verdict, method) = match scheme {
@@ -380,10 +452,7 @@ fn evaluate_record<'a>(
             ),
             None => (
                 Verdict::Unknown {
-                    reason: format!(
-                        "ward has no version scheme for ecosystem `{}`",
-                        component.ecosystem
-                    ),
+                    reason: missing_scheme_message(&component.ecosystem),
                 },
                 "no-scheme",
             ),

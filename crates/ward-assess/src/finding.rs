@@ -13,6 +13,10 @@ pub struct Assessment {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of what was assessed and of each outcome.
     pub stats: AssessmentStats,
+    /// Software rows with an advisory namespace that were deliberately not matched against
+    /// it, with the reason, in inventory order.
+    #[serde(default)]
+    pub not_assessed: Vec<NotAssessed>,
 }
 
 /// Counts of what one assessment looked at and what it concluded.
@@ -20,10 +24,18 @@ pub struct Assessment {
 pub struct AssessmentStats {
     /// Software rows in the inventory.
     pub software_total: usize,
-    /// Software rows with an advisory namespace, so matched against advisories.
+    /// Software rows matched against the advisories of their namespace.
     pub software_assessed: usize,
     /// Software rows without an advisory namespace, so not matched at all.
     pub software_without_ecosystem: usize,
+    /// Language packages installed by an OS package, judged through that package's
+    /// distribution advisories instead of their own ecosystem's.
+    #[serde(default)]
+    pub software_os_owned: usize,
+    /// OS packages built by a third party (a vendor tag in the version), not matched
+    /// against the distribution's advisories.
+    #[serde(default)]
+    pub software_third_party: usize,
     /// Components evaluated: distinct (ecosystem, advisory package, advisory version).
     pub components: usize,
     /// Advisory records evaluated, summed over components.
@@ -56,6 +68,99 @@ pub struct Diagnostic {
     pub record_id: Option<String>,
     /// What went wrong, in one lowercase sentence.
     pub message: String,
+    /// Stable identifier of the kind of problem, for programs (`no-advisory-data`); `None`
+    /// for kinds without one.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl Diagnostic {
+    /// Creates a diagnostic about `ecosystem` (and `package`, when given), with no record
+    /// and no code.
+    pub fn new(
+        level: DiagnosticLevel,
+        ecosystem: Option<&str>,
+        package: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            level,
+            ecosystem: ecosystem.map(str::to_owned),
+            package: package.map(str::to_owned),
+            record_id: None,
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    /// Sets the record concerned.
+    pub fn with_record(mut self, record_id: impl Into<String>) -> Self {
+        self.record_id = Some(record_id.into());
+        self
+    }
+
+    /// Sets the stable identifier of the kind of problem.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
+        self
+    }
+}
+
+/// [`Diagnostic::code`] of the device-level warning that the intel database has no
+/// advisory for an ecosystem the inventory has packages in.
+pub const NO_ADVISORY_DATA: &str = "no-advisory-data";
+
+/// A software row that was deliberately not matched against its advisory namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotAssessed {
+    /// Package name as installed.
+    pub name: String,
+    /// Installed version.
+    pub version: String,
+    /// Advisory namespace it would have been matched against.
+    pub ecosystem: String,
+    /// File the package was read from, relative to the collection root.
+    pub path: Option<String>,
+    /// Reason it was not matched.
+    pub reason: NotAssessedReason,
+    /// The fact behind the reason: the owning OS package (`deb:python3-requests`), or the
+    /// vendor tag and maintainer of a third-party build.
+    pub detail: String,
+}
+
+/// Reason a software row was not matched against its advisory namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotAssessedReason {
+    /// A language package whose files an OS package installed. The distribution may have
+    /// backported fixes into it, so it is judged by the owning OS package's advisories.
+    OsOwned,
+    /// An OS package built by a third party (`nodejs 20.20.2-1nodesource1`). The
+    /// distribution's advisories describe the distribution's own build of that name, whose
+    /// versions and backports differ, so they are not applied.
+    ThirdPartyBuild,
+}
+
+impl NotAssessedReason {
+    /// Returns the reason as written in JSON (`os_owned`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotAssessedReason::OsOwned => "os_owned",
+            NotAssessedReason::ThirdPartyBuild => "third_party_build",
+        }
+    }
+}
+
+/// Name of an installed package that its advisories are keyed by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyedBy {
+    /// The package's own name and version (language packages, AlmaLinux binary rpms).
+    #[default]
+    Package,
+    /// The source package's name and version (Debian, Ubuntu, Alpine origin, Rocky Linux
+    /// source rpm).
+    SourcePackage,
 }
 
 /// The component a finding is about: a package at one version in one advisory namespace,
@@ -64,14 +169,17 @@ pub struct Diagnostic {
 pub struct Component {
     /// Advisory namespace matched (`Debian:12`, `PyPI`).
     pub ecosystem: String,
-    /// Name the advisories are keyed by: the source package for Debian and Ubuntu, the
-    /// package's own name elsewhere.
+    /// Name the advisories are keyed by: the source package for Debian, Ubuntu, Alpine and
+    /// Rocky Linux, the PEP 503 name for PyPI, the package's own name elsewhere.
     pub advisory_package: String,
-    /// Version compared with the advisories' ranges: the source version for Debian and
-    /// Ubuntu, the package's own version elsewhere.
+    /// Version compared with the advisories' ranges: the source version where the
+    /// advisories name the source package, the package's own version elsewhere.
     pub advisory_version: String,
     /// Installed packages built from it (binary packages for Debian), in inventory order.
     pub packages: Vec<InstalledPackage>,
+    /// Whether `advisory_package` is the packages' own name or their source package's.
+    #[serde(default)]
+    pub keyed_by: KeyedBy,
 }
 
 /// One installed package, as the inventory lists it.

@@ -8,6 +8,15 @@
 //!
 //! - Debian and Ubuntu advisories name *source* packages and source versions. A binary
 //!   package is matched through its `Source:` name and version, never its own version.
+//!   Alpine and Rocky Linux records also name source packages, AlmaLinux records binary
+//!   rpms; PyPI names are compared PEP 503-normalised (the `select` module has the table).
+//! - A language package installed by an OS package (`owned_by`) is judged through that
+//!   package's distribution advisories, which know its backports, and not by its own
+//!   ecosystem's ranges. A third-party build of a Debian package name (a vendor word in the
+//!   revision, as in `1nodesource1`) is not judged by Debian's records. Both are listed in
+//!   [`Assessment::not_assessed`].
+//! - No finding is not "not affected" when the database has no data for a namespace: that
+//!   case gets a device-level [`NO_ADVISORY_DATA`] warning.
 //! - OSV `aliases` mean "the same vulnerability" and merge records; `related` never does.
 //!   A fix announcement (DSA, DLA, USN…) fixes several vulnerabilities and is attached to
 //!   each of them as supporting evidence instead of being merged.
@@ -36,12 +45,17 @@
 #![warn(missing_docs)]
 
 mod assess;
+mod coverage;
 mod finding;
 pub mod identity;
 mod merge;
+mod origin;
+mod select;
 
 pub use assess::assess;
 pub use finding::{
     Assessment, AssessmentStats, Component, Diagnostic, Evidence, EvidenceOutcome, EvidenceRole,
-    Finding, FindingStatus, InstalledPackage,
+    Finding, FindingStatus, InstalledPackage, KeyedBy, NotAssessed, NotAssessedReason,
+    NO_ADVISORY_DATA,
 };
+pub use select::is_os_ecosystem;

@@ -36,7 +36,7 @@ use ward_assess::{Assessment, Finding};
 use ward_intel::Intel;
 
 pub use priority::{compare, prioritize_finding, Epss, FailThreshold, KnownExploited, Priority};
-pub use recommend::{recommend, Recommendation, RecommendationKind};
+pub use recommend::{package_label, recommend, Recommendation, RecommendationKind};
 pub use severity::{
     assess_severity, CvssAssessment, SeverityAssessment, SeverityLevel, VendorSeverity,
 };
@@ -52,6 +52,9 @@ pub struct RiskReport {
     pub diagnostics: Vec<ward_assess::Diagnostic>,
     /// The assessment's counts, unchanged.
     pub stats: ward_assess::AssessmentStats,
+    /// The software rows the assessment set aside, unchanged.
+    #[serde(default)]
+    pub not_assessed: Vec<ward_assess::NotAssessed>,
 }
 
 /// A finding and its priority.
@@ -90,5 +93,6 @@ pub fn prioritize(assessment: Assessment, intel: &dyn Intel) -> RiskReport {
             .collect(),
         diagnostics: assessment.diagnostics,
         stats: assessment.stats,
+        not_assessed: assessment.not_assessed,
     }
 }

@@ -49,6 +49,10 @@ pub struct Recommendation {
     /// Installed packages the action touches (binary packages for Debian), without
     /// duplicates, in the order the most urgent findings name them.
     pub packages: Vec<String>,
+    /// Files the installed packages were read from, relative to the collection root,
+    /// without duplicates: where to act for a language package (`…/site-packages/x.dist-info`).
+    #[serde(default)]
+    pub paths: Vec<String>,
     /// Vulnerability ids resolved, most urgent first.
     pub vulnerabilities: Vec<String>,
     /// CVE ids among them and their aliases, sorted.
@@ -91,6 +95,7 @@ pub fn recommend(findings: &[(Finding, Priority)]) -> Vec<Recommendation> {
                 installed_versions: Vec::new(),
                 target_version: None,
                 packages: Vec::new(),
+                paths: Vec::new(),
                 vulnerabilities: Vec::new(),
                 cve_ids: Vec::new(),
                 known_exploited: 0,
@@ -129,6 +134,11 @@ fn add_finding(recommendation: &mut Recommendation, finding: &Finding, priority:
     for package in &component.packages {
         if !recommendation.packages.contains(&package.name) {
             recommendation.packages.push(package.name.clone());
+        }
+        if let Some(path) = &package.path {
+            if !recommendation.paths.contains(path) {
+                recommendation.paths.push(path.clone());
+            }
         }
     }
     if !recommendation
@@ -178,17 +188,24 @@ fn action(recommendation: &Recommendation) -> String {
     } else {
         "vulnerabilities"
     };
+    let package = package_label(recommendation);
     match (recommendation.kind, &recommendation.target_version) {
-        (RecommendationKind::Upgrade, Some(target)) => {
-            format!("upgrade {} to {target}", recommendation.package)
+        (RecommendationKind::Upgrade, Some(target)) => format!("upgrade {package} to {target}"),
+        (RecommendationKind::Upgrade, None) | (RecommendationKind::NoFixYet, _) => {
+            format!("no fix available yet for {package} ({count} {noun})")
         }
-        (RecommendationKind::Upgrade, None) | (RecommendationKind::NoFixYet, _) => format!(
-            "no fix available yet for {} ({count} {noun})",
-            recommendation.package
-        ),
-        (RecommendationKind::Review, _) => format!(
-            "review {}: {count} {noun} could not be evaluated",
-            recommendation.package
-        ),
+        (RecommendationKind::Review, _) => {
+            format!("review {package}: {count} {noun} could not be evaluated")
+        }
+    }
+}
+
+/// Names the package, with its ecosystem when it is a language package (`requests (PyPI)`),
+/// since the same name can exist in several ecosystems and as an OS package.
+pub fn package_label(recommendation: &Recommendation) -> String {
+    if ward_assess::is_os_ecosystem(&recommendation.ecosystem) {
+        recommendation.package.clone()
+    } else {
+        format!("{} ({})", recommendation.package, recommendation.ecosystem)
     }
 }

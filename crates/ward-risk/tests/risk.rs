@@ -1,7 +1,7 @@
 //! Prioritization and grouping of hand-built findings, with KEV and EPSS in `MemoryIntel`.
 
 use chrono::NaiveDate;
-use ward_assess::{Assessment, Component, Finding, FindingStatus, InstalledPackage};
+use ward_assess::{Assessment, Component, Finding, FindingStatus, InstalledPackage, KeyedBy};
 use ward_intel::{EpssScore, KevEntry, MemoryIntel, Severity};
 use ward_risk::{prioritize, FailThreshold, RecommendationKind, SeverityLevel};
 
@@ -27,6 +27,7 @@ fn finding(id: &str, source: &str, binaries: &[&str], fixed: Option<&str>) -> Fi
                     path: None,
                 })
                 .collect(),
+            keyed_by: KeyedBy::SourcePackage,
         },
         status: if fixed.is_some() {
             FindingStatus::AffectedWithFix
@@ -283,5 +284,44 @@ fn fail_threshold_levels() {
     assert!(
         FailThreshold::Critical.is_met_by(exploited_low),
         "KEV meets every threshold"
+    );
+}
+
+#[test]
+fn language_recommendation_names_ecosystem_and_paths() {
+    let mut pip = finding("CVE-2023-32681", "requests", &["requests"], Some("2.31.0"));
+    pip.component.ecosystem = "PyPI".to_owned();
+    pip.component.keyed_by = KeyedBy::Package;
+    pip.component.packages[0].path =
+        Some("opt/venv/lib/python3.11/site-packages/requests-2.28.2.dist-info/METADATA".to_owned());
+    let mut other = pip.clone();
+    other.vulnerability_id = "CVE-2024-35195".to_owned();
+    other.fixed_version = Some("2.32.0".to_owned());
+    other.component.packages[0].path = Some(
+        "home/u/.local/lib/python3.11/site-packages/requests-2.28.2.dist-info/METADATA".to_owned(),
+    );
+
+    let report = prioritize(assessment(vec![pip, other]), &MemoryIntel::new());
+
+    assert_eq!(report.recommendations.len(), 1);
+    let recommendation = &report.recommendations[0];
+    assert_eq!(recommendation.action, "upgrade requests (PyPI) to 2.32.0");
+    assert_eq!(recommendation.paths.len(), 2, "{:?}", recommendation.paths);
+}
+
+#[test]
+fn os_recommendation_keeps_plain_name() {
+    let report = prioritize(
+        assessment(vec![finding(
+            "CVE-2024-1",
+            "openssl",
+            &["libssl3"],
+            Some("3.0.15-1~deb12u1"),
+        )]),
+        &MemoryIntel::new(),
+    );
+    assert_eq!(
+        report.recommendations[0].action,
+        "upgrade openssl to 3.0.15-1~deb12u1"
     );
 }

@@ -532,7 +532,240 @@ fn missing_ecosystem_feed_warns() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let warnings = stderr(&output);
     assert!(
-        warnings.contains("no OSV source for PyPI (1)"),
+        warnings.contains("no advisory data for `PyPI` in the intel database"),
         "{warnings}"
     );
+}
+
+/// Writes a root with the fixture's dpkg packages plus NodeSource's `nodejs`, a
+/// pip-installed `requests` and a Debian-shipped `urllib3` whose files dpkg lists, and
+/// imports two PyPI records; returns the root.
+fn write_language_root(fixture: &Fixture) -> PathBuf {
+    let status = format!(
+        "{STATUS}\nPackage: nodejs\nStatus: install ok installed\nArchitecture: amd64\n\
+         Maintainer: NodeSource Support <support@nodesource.com>\n\
+         Version: 20.20.2-1nodesource1+repack1\n"
+    );
+    fixture.write_root("lang-root", &status);
+    let root = fixture.path("lang-root");
+
+    let files = [
+        (
+            "usr/local/lib/python3.11/dist-packages/requests-2.28.2.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: requests\nVersion: 2.28.2\n",
+        ),
+        (
+            "usr/lib/python3/dist-packages/urllib3-1.26.12.egg-info/PKG-INFO",
+            "Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.12\n",
+        ),
+        (
+            "var/lib/dpkg/info/python3-urllib3.list",
+            "/.\n/usr/lib/python3/dist-packages/urllib3-1.26.12.egg-info/PKG-INFO\n",
+        ),
+    ];
+    for (relative, contents) in files {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
+        std::fs::write(path, contents).expect("file written");
+    }
+
+    let osv = fixture.path("osv-pypi");
+    std::fs::create_dir_all(&osv).expect("osv directory");
+    for (id, alias, package, fixed) in [
+        (
+            "GHSA-j8r2-6x86-q33q",
+            "CVE-2023-32681",
+            "requests",
+            "2.31.0",
+        ),
+        (
+            "GHSA-v845-jxx5-vc9f",
+            "CVE-2023-43804",
+            "urllib3",
+            "1.26.17",
+        ),
+    ] {
+        let record = json!({
+            "schema_version": "1.6.0",
+            "id": id,
+            "aliases": [alias],
+            "modified": "2025-02-12T00:00:00Z",
+            "severity": [{ "type": "CVSS_V3", "score": MEDIUM }],
+            "affected": [{
+                "package": { "ecosystem": "PyPI", "name": package },
+                "ranges": [{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": fixed }] }]
+            }]
+        });
+        std::fs::write(osv.join(format!("{id}.json")), record.to_string()).expect("record");
+    }
+    let output = fixture.ward(&["db", "import", osv.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "import failed: {output:?}");
+    root
+}
+
+fn scan_root_json(fixture: &Fixture, root: &Path, extra: &[&str]) -> (Value, String) {
+    let mut arguments = vec![
+        "scan",
+        "--format",
+        "json",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+    ];
+    arguments.extend_from_slice(extra);
+    let output = fixture.ward(&arguments);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    (report, stderr(&output))
+}
+
+fn finding_ids(report: &Value, ecosystem: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["component"]["ecosystem"] == ecosystem)
+        .map(|finding| finding["vulnerability_id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+#[test]
+fn python_packages_next_to_dpkg() {
+    let fixture = Fixture::new();
+    let root = write_language_root(&fixture);
+
+    let (report, warnings) = scan_root_json(&fixture, &root, &[]);
+
+    assert_eq!(
+        finding_ids(&report, "PyPI"),
+        ["CVE-2023-32681"],
+        "pip-installed requests only"
+    );
+    assert!(
+        !finding_ids(&report, "Debian:12").is_empty(),
+        "dpkg findings kept"
+    );
+    let requests = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|finding| finding["vulnerability_id"] == "CVE-2023-32681")
+        .expect("requests finding");
+    assert_eq!(requests["aliases"], json!(["GHSA-j8r2-6x86-q33q"]));
+    assert_eq!(requests["fixed_version"], "2.31.0");
+    assert_eq!(
+        requests["component"]["packages"][0]["path"],
+        "usr/local/lib/python3.11/dist-packages/requests-2.28.2.dist-info/METADATA"
+    );
+    let actions: Vec<&str> = report["recommendations"]
+        .as_array()
+        .expect("recommendations")
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"upgrade requests (PyPI) to 2.31.0"),
+        "{actions:?}"
+    );
+
+    let not_assessed: Vec<(&str, &str)> = report["not_assessed"]
+        .as_array()
+        .expect("not_assessed")
+        .iter()
+        .map(|row| {
+            (
+                row["name"].as_str().expect("name"),
+                row["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        not_assessed,
+        [("nodejs", "third_party_build"), ("urllib3", "os_owned")]
+    );
+    assert_eq!(report["summary"]["software_os_owned"], 1);
+    assert_eq!(report["summary"]["software_third_party"], 1);
+    assert!(warnings.contains("third-party builds"), "{warnings}");
+    assert!(
+        warnings.contains("nodejs 20.20.2-1nodesource1+repack1"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn table_names_language_ecosystem() {
+    let fixture = Fixture::new();
+    let root = write_language_root(&fixture);
+
+    let output = fixture.ward(&[
+        "scan",
+        "--color",
+        "never",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+    ]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.contains("upgrade requests (PyPI) to 2.31.0"), "{text}");
+    assert!(
+        text.contains("1 language packages installed by OS packages"),
+        "{text}"
+    );
+    assert!(text.contains("1 third-party builds"), "{text}");
+}
+
+#[test]
+fn walk_flags_limit_language_packages() {
+    let fixture = Fixture::new();
+    let root = write_language_root(&fixture);
+
+    let (no_walk, _) = scan_root_json(&fixture, &root, &["--no-walk"]);
+    assert!(
+        finding_ids(&no_walk, "PyPI").is_empty(),
+        "--no-walk collects no PyPI package"
+    );
+    assert!(no_walk["inventory"]["ecosystems"].get("PyPI").is_none());
+
+    let (walk_again, _) = scan_root_json(&fixture, &root, &["--no-walk", "--walk"]);
+    assert_eq!(
+        finding_ids(&walk_again, "PyPI"),
+        ["CVE-2023-32681"],
+        "the last flag wins"
+    );
+
+    let (excluded, _) = scan_root_json(&fixture, &root, &["--exclude", "/usr/local/**"]);
+    assert!(
+        finding_ids(&excluded, "PyPI").is_empty(),
+        "excluded directory not walked"
+    );
+    assert_eq!(
+        excluded["inventory"]["ecosystems"]["PyPI"], 1,
+        "urllib3 still found"
+    );
+
+    let (same_filesystem, _) = scan_root_json(&fixture, &root, &["--same-filesystem"]);
+    assert_eq!(finding_ids(&same_filesystem, "PyPI"), ["CVE-2023-32681"]);
+}
+
+#[test]
+fn inventory_accepts_walk_flags() {
+    let fixture = Fixture::new();
+    let root = write_language_root(&fixture);
+
+    let output = fixture.ward(&[
+        "inventory",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+        "--no-walk",
+    ]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let inventory: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let types: Vec<&str> = inventory["software"]
+        .as_array()
+        .expect("software")
+        .iter()
+        .filter_map(|row| row["package_type"].as_str())
+        .collect();
+    assert!(types.iter().all(|t| *t == "deb"), "{types:?}");
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
-use ward_inventory::{collect, CollectOptions, DiagnosticLevel};
+use ward_inventory::{collect, DiagnosticLevel};
 
 use crate::cli::GlobalArgs;
 use crate::exit::ExitStatus;
@@ -24,6 +24,10 @@ pub struct InventoryArgs {
     /// File to write the inventory JSON to, replaced atomically; default: standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Options of the language-package walk.
+    #[command(flatten)]
+    pub walk: crate::commands::scan::WalkArgs,
 }
 
 /// Runs `ward inventory`.
@@ -37,7 +41,7 @@ pub fn run(global: &GlobalArgs, args: InventoryArgs) -> anyhow::Result<ExitStatu
         );
     }
 
-    let inventory = collect(&CollectOptions::new(&args.root));
+    let inventory = collect(&args.walk.collect_options(&args.root));
 
     if !global.quiet {
         let warnings = inventory

@@ -62,6 +62,49 @@ pub struct ScanArgs {
     /// List at most this many recommendations in the table; the JSON lists all.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+
+    /// Options of the language-package walk.
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+/// Options of the filesystem walk that finds language packages, shared by `ward scan` and
+/// `ward inventory`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WalkArgs {
+    /// Skip paths matching this glob in the language-package walk; repeatable.
+    ///
+    /// Matched against the path below the collection root, written with a leading `/`
+    /// (`/home/*/.cache`, `**/node_modules/.cache`); a matching directory is not entered.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Stay on the collection root's filesystem in the walk, like `find -xdev`.
+    ///
+    /// Network and pseudo filesystems (NFS, CIFS, proc, tmpfs…) are skipped even without it.
+    #[arg(long)]
+    pub same_filesystem: bool,
+
+    /// Walk the filesystem for language packages (Python, Node, lockfiles, Go and Rust
+    /// binaries, jars). This is the default.
+    #[arg(long, overrides_with = "no_walk")]
+    pub walk: bool,
+
+    /// Do not walk the filesystem: collect OS packages and applications only, which is much
+    /// faster on a large filesystem.
+    #[arg(long, overrides_with = "walk")]
+    pub no_walk: bool,
+}
+
+impl WalkArgs {
+    /// Returns collection options for `root` with these walk settings.
+    pub fn collect_options(&self, root: &Path) -> CollectOptions {
+        let mut options = CollectOptions::new(root);
+        options.walk.enabled = !self.no_walk;
+        options.walk.excludes = self.excludes.clone();
+        options.walk.same_filesystem = self.same_filesystem;
+        options
+    }
 }
 
 /// Output formats of `ward scan`.
@@ -133,16 +176,15 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
     };
     let database = open_database(&database_path, &inventory, &args, global, &mut warnings)?;
 
-    if let Some(db) = &database {
-        warn_missing_feeds(db, &inventory, &mut warnings)?;
-    }
-
     let empty = MemoryIntel::new();
     let intel: &dyn Intel = match &database {
         Some(db) => db,
         None => &empty,
     };
     let assessment = ward_assess::assess(&inventory, intel);
+    if database.is_some() {
+        warn_assessment(&assessment, &mut warnings);
+    }
     let report = ward_risk::prioritize(assessment, intel);
 
     let unknown = report.stats.unknown;
@@ -192,6 +234,7 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
         summary,
         recommendations: report.recommendations,
         findings: report.findings,
+        not_assessed: report.not_assessed,
         diagnostics: report.diagnostics,
         warnings: warnings.clone(),
         fail_on,
@@ -249,7 +292,7 @@ fn load_inventory(args: &ScanArgs) -> anyhow::Result<(Inventory, InventoryOrigin
             root.display()
         );
     }
-    let inventory = collect(&CollectOptions::new(&root));
+    let inventory = collect(&args.walk.collect_options(&root));
     let origin = InventoryOrigin::Collected {
         root: root.display().to_string(),
     };
@@ -337,44 +380,15 @@ fn open_database(
     }
 }
 
-/// Warns about inventory ecosystems for which the database has no OSV source.
-///
-/// Sources are named after the ecosystem most of their records belong to (`osv:Debian`),
-/// so a missing name means the packages were most likely matched against no advisories.
-/// NOTE: a multi-ecosystem import (a GitHub advisory export) names one ecosystem only, so
-/// this check can warn about an ecosystem that has some advisories.
-fn warn_missing_feeds(
-    db: &IntelDb,
-    inventory: &Inventory,
-    warnings: &mut Vec<String>,
-) -> anyhow::Result<()> {
-    let sources = db
-        .sources()
-        .context("cannot list the intel database's sources")?;
-    let mut missing: BTreeMap<String, usize> = BTreeMap::new();
-    for (ecosystem, count) in count_ecosystems(inventory) {
-        if ecosystem == NO_ECOSYSTEM {
-            continue;
-        }
-        let base = ecosystem.split(':').next().unwrap_or(&ecosystem).to_owned();
-        let source = format!("osv:{base}");
-        if !sources.iter().any(|info| info.name == source) {
-            *missing.entry(base).or_default() += count;
+/// Passes on to the user the assessment's device-level warnings: namespaces without advisory
+/// data and packages set aside as third-party builds.
+fn warn_assessment(assessment: &ward_assess::Assessment, warnings: &mut Vec<String>) {
+    for diagnostic in &assessment.diagnostics {
+        let is_device_level = diagnostic.package.is_none() && diagnostic.record_id.is_none();
+        if is_device_level && diagnostic.level >= DiagnosticLevel::Warning {
+            warnings.push(diagnostic.message.clone());
         }
     }
-    if missing.is_empty() {
-        return Ok(());
-    }
-
-    let listed: Vec<String> = missing
-        .iter()
-        .map(|(base, count)| format!("{base} ({count})"))
-        .collect();
-    warnings.push(format!(
-        "the intel database has no OSV source for {}, so those packages were likely matched against no advisories; import their all.zip files with `ward db import` or run `ward db update`",
-        listed.join(", ")
-    ));
-    Ok(())
 }
 
 /// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,

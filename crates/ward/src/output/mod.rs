@@ -39,6 +39,9 @@ pub struct ScanReport {
     pub recommendations: Vec<Recommendation>,
     /// Findings with their evidence and priority, most urgent first.
     pub findings: Vec<PrioritizedFinding>,
+    /// Software rows deliberately not matched against their namespace, with the reason
+    /// (language packages installed by OS packages, third-party builds).
+    pub not_assessed: Vec<ward_assess::NotAssessed>,
     /// Problems met while matching.
     pub diagnostics: Vec<ward_assess::Diagnostic>,
     /// Warnings also printed on standard error.

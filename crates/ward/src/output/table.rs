@@ -183,13 +183,12 @@ impl Cell {
 }
 
 fn recommendation_row(recommendation: &Recommendation) -> [Cell; 8] {
+    let package = ward_risk::package_label(recommendation);
     let action = match (recommendation.kind, &recommendation.target_version) {
-        (RecommendationKind::Upgrade, Some(target)) => {
-            format!("upgrade {} to {target}", recommendation.package)
-        }
-        (RecommendationKind::Review, _) => format!("review {}", recommendation.package),
+        (RecommendationKind::Upgrade, Some(target)) => format!("upgrade {package} to {target}"),
+        (RecommendationKind::Review, _) => format!("review {package}"),
         (RecommendationKind::Upgrade | RecommendationKind::NoFixYet, _) => {
-            format!("no fix yet: {}", recommendation.package)
+            format!("no fix yet: {package}")
         }
     };
     let action_style = match recommendation.kind {
@@ -300,6 +299,20 @@ fn write_summary(out: &mut String, report: &ScanReport, paint: Painter) {
         "\n{} of {} packages assessed as {} components against {} advisory records.",
         stats.software_assessed, stats.software_total, stats.components, stats.records_evaluated
     );
+    if stats.software_os_owned > 0 {
+        let _ = writeln!(
+            out,
+            "{} language packages installed by OS packages were judged through those packages.",
+            stats.software_os_owned
+        );
+    }
+    if stats.software_third_party > 0 {
+        let _ = writeln!(
+            out,
+            "{} third-party builds of distribution packages were not matched (see `not_assessed` in `--format json`).",
+            stats.software_third_party
+        );
+    }
 }
 
 fn severity_style(level: SeverityLevel) -> Style {
