@@ -5,9 +5,7 @@ pub const WARD_DB: &str = "WARD_DB";
 
 /// Base URL that replaces every feed's upstream host in `ward db update`, for mirrors and
 /// tests. The layout below it is the same as the layout of `ward db import` inputs.
-#[allow(dead_code)]
 pub const WARD_FEED_BASE_URL: &str = "WARD_FEED_BASE_URL";
 
 /// Disables colour when set to any non-empty value (<https://no-color.org>).
-#[allow(dead_code)]
 pub const NO_COLOR: &str = "NO_COLOR";

@@ -14,43 +14,87 @@ impl std::error::Error for Hint {}
 
 /// Prints `error: …`, one `caused by: …` line per source and `hint: …` when one is attached.
 ///
-/// A hint is attached with [`with_hint`].
+/// A hint is either the outermost context layer, as [`with_hint`] attaches it, or a [`Hint`]
+/// value anywhere in the chain.
 pub fn print_error(error: &anyhow::Error) {
-    let mut chain = error.chain();
-    let mut hint = None;
+    let (messages, hint) = split_hint(error);
 
-    if let Some(top) = chain.next() {
-        match top.downcast_ref::<Hint>() {
-            Some(found) => hint = Some(found.0.clone()),
-            None => eprintln!("error: {top}"),
-        }
+    let mut messages = messages.into_iter();
+    if let Some(top) = messages.next() {
+        eprintln!("error: {top}");
     }
-    let mut printed_top = hint.is_none();
-    for cause in chain {
-        if let Some(found) = cause.downcast_ref::<Hint>() {
-            hint = Some(found.0.clone());
-            continue;
-        }
-        if printed_top {
-            eprintln!("  caused by: {cause}");
-        } else {
-            eprintln!("error: {cause}");
-            printed_top = true;
-        }
+    for cause in messages {
+        eprintln!("  caused by: {cause}");
     }
     if let Some(hint) = hint {
         eprintln!("hint: {hint}");
     }
 }
 
+/// Splits an error chain into its messages, outermost first, and the hint, if any.
+fn split_hint(error: &anyhow::Error) -> (Vec<String>, Option<String>) {
+    let mut messages = Vec::new();
+    let mut hint = None;
+
+    // A context layer does not downcast through `chain()`, only through the error itself,
+    // so the outermost layer is compared with the context value `with_hint` attached.
+    let outer_hint = error.downcast_ref::<Hint>().map(|found| found.0.clone());
+    for (index, cause) in error.chain().enumerate() {
+        if let Some(found) = cause.downcast_ref::<Hint>() {
+            hint = Some(found.0.clone());
+            continue;
+        }
+        if index == 0 && outer_hint.as_deref() == Some(cause.to_string().as_str()) {
+            hint = outer_hint.clone();
+            continue;
+        }
+        messages.push(cause.to_string());
+    }
+    (messages, hint)
+}
+
 /// Wraps `error` so that [`print_error`] ends with `hint: {hint}`.
-#[allow(dead_code)] // NOTE: first callers arrive with `ward db` and `ward scan`.
 pub fn with_hint(error: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
     error.context(Hint(hint.into()))
 }
 
 /// Prints a warning meant for the user (not a log line) on stderr.
-#[allow(dead_code)] // NOTE: first callers arrive with `ward scan`.
 pub fn warn_user(message: &str) {
     eprintln!("warning: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_from_with_hint_is_not_the_error() {
+        let error = anyhow::anyhow!("root cause").context("reading the feed failed");
+        let error = with_hint(error, "run `ward db import`");
+
+        let (messages, hint) = split_hint(&error);
+
+        assert_eq!(messages, ["reading the feed failed", "root cause"]);
+        assert_eq!(hint.as_deref(), Some("run `ward db import`"));
+    }
+
+    #[test]
+    fn hint_at_the_root_of_the_chain() {
+        let error = anyhow::Error::new(Hint("try again".to_owned())).context("download failed");
+
+        let (messages, hint) = split_hint(&error);
+
+        assert_eq!(messages, ["download failed"]);
+        assert_eq!(hint.as_deref(), Some("try again"));
+    }
+
+    #[test]
+    fn error_without_hint_keeps_every_message() {
+        let error = anyhow::anyhow!("inner").context("outer");
+
+        let (messages, hint) = split_hint(&error);
+
+        assert_eq!(messages, ["outer", "inner"]);
+        assert_eq!(hint, None);
+    }
 }
