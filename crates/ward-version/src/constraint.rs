@@ -10,6 +10,7 @@
 //! | [`Language::Comparators`] | `>=1.0, <2.0 \|\| =3.0` | any |
 //! | [`Language::NpmRange`] | node-semver ranges: `^1.2`, `~1.2.3`, `1.x`, `1 - 2`, `\|\|` | npm |
 //! | [`Language::CargoRequirement`] | Cargo: `1.2` (caret), `*`, `>=1, <2` | semver |
+//! | [`Language::Pep440Specifiers`] | PEP 440: `~=1.4.2`, `==1.*`, `>=1.0, !=1.3.*, <2`, `===x` | pep440 |
 //!
 //! An unparsable constraint, or a version that its scheme rejects, is a [`ConstraintError`]
 //! naming the value and the language or scheme. Callers turn it into an "unknown" outcome,
@@ -19,6 +20,7 @@ mod comparators;
 mod cpe;
 mod maven_range;
 mod node;
+mod pep440;
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,6 +31,7 @@ use crate::{Scheme, Version, VersionError};
 
 pub use cpe::{CpeBounds, CpeFields};
 pub use node::NpmOptions;
+pub use pep440::{Pep440Specifiers, Prereleases};
 
 /// A constraint that cannot be parsed or evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -74,16 +77,20 @@ pub enum Language {
     NpmRange,
     /// Cargo version requirements (the `semver` crate's `VersionReq`).
     CargoRequirement,
+    /// PEP 440 version specifiers, as `packaging`'s `SpecifierSet` reads them.
+    Pep440Specifiers,
 }
 
 impl Language {
     /// Returns the language users write for `scheme`: Maven ranges for Maven, node-semver
-    /// ranges for npm, Cargo requirements for SemVer, and comparator lists for the rest.
+    /// ranges for npm, Cargo requirements for SemVer, PEP 440 specifiers for PEP 440, and
+    /// comparator lists for the rest.
     pub fn for_scheme(scheme: Scheme) -> Language {
         match scheme {
             Scheme::Maven => Language::MavenRange,
             Scheme::Npm => Language::NpmRange,
             Scheme::Semver => Language::CargoRequirement,
+            Scheme::Pep440 => Language::Pep440Specifiers,
             _ => Language::Comparators,
         }
     }
@@ -96,6 +103,7 @@ impl Language {
             Language::Comparators => "comparators",
             Language::NpmRange => "npm",
             Language::CargoRequirement => "cargo",
+            Language::Pep440Specifiers => "pep440",
         }
     }
 }
@@ -116,6 +124,7 @@ impl FromStr for Language {
             "comparators" => Ok(Language::Comparators),
             "npm" | "node-semver" => Ok(Language::NpmRange),
             "cargo" => Ok(Language::CargoRequirement),
+            "pep440" | "pypi" | "python" => Ok(Language::Pep440Specifiers),
             other => Err(format!("unknown constraint language `{other}`")),
         }
     }
@@ -134,18 +143,21 @@ enum Kind {
     Cpe(CpeBounds),
     Comparators(comparators::Comparators),
     Node(node::Range),
+    Pep440(Pep440Specifiers),
 }
 
 impl Constraint {
     /// Parses `text` in `language`, with versions parsed by `scheme`.
     ///
-    /// Maven ranges need [`Scheme::Maven`], npm ranges [`Scheme::Npm`] and Cargo
-    /// requirements [`Scheme::Semver`]; any other pairing is an error.
+    /// Maven ranges need [`Scheme::Maven`], npm ranges [`Scheme::Npm`], Cargo
+    /// requirements [`Scheme::Semver`] and PEP 440 specifiers [`Scheme::Pep440`]; any other
+    /// pairing is an error.
     pub fn parse(language: Language, scheme: Scheme, text: &str) -> Result<Self, ConstraintError> {
         let required = match language {
             Language::MavenRange => Some(Scheme::Maven),
             Language::NpmRange => Some(Scheme::Npm),
             Language::CargoRequirement => Some(Scheme::Semver),
+            Language::Pep440Specifiers => Some(Scheme::Pep440),
             Language::Cpe | Language::Comparators => None,
         };
         if let Some(required) = required.filter(|&required| required != scheme) {
@@ -166,6 +178,7 @@ impl Constraint {
             Language::CargoRequirement => {
                 Kind::Node(node::Range::parse(node::Dialect::Cargo, text)?)
             }
+            Language::Pep440Specifiers => Kind::Pep440(Pep440Specifiers::parse(text)?),
         };
         Ok(Constraint { scheme, kind })
     }
@@ -177,6 +190,9 @@ impl Constraint {
 
     /// Returns whether `version` satisfies the constraint; `false` for a version of another
     /// scheme.
+    ///
+    /// PEP 440 specifiers include pre-releases ([`Prereleases::Include`]) and compare `===`
+    /// terms with the normalised version.
     pub fn matches(&self, version: &Version) -> bool {
         if version.scheme() != self.scheme {
             return false;
@@ -186,11 +202,21 @@ impl Constraint {
             Kind::Cpe(bounds) => bounds.matches(version),
             Kind::Comparators(comparators) => comparators.matches(version),
             Kind::Node(range) => range.matches(version),
+            Kind::Pep440(specifiers) => match version {
+                Version::Pep440(version) => specifiers.contains(version, Prereleases::Include),
+                _ => false,
+            },
         }
     }
 
     /// Parses `version` with the constraint's scheme and tests it.
+    ///
+    /// PEP 440 `===` terms compare `version` as written, and may match a string that is
+    /// not a PEP 440 version (see [`Pep440Specifiers::contains_str`]).
     pub fn matches_str(&self, version: &str) -> Result<bool, ConstraintError> {
+        if let Kind::Pep440(specifiers) = &self.kind {
+            return specifiers.contains_str(version, Prereleases::Include);
+        }
         let version = self.scheme.parse(version)?;
         Ok(self.matches(&version))
     }
@@ -232,4 +258,14 @@ fn npm_version(version: &str, options: NpmOptions) -> Result<crate::semver::Vers
         crate::semver::Grammar::Strict
     };
     crate::semver::Version::parse(version.trim(), grammar)
+}
+
+/// Tests `version` against PEP 440 `specifiers` under a pre-release `policy`, as
+/// `SpecifierSet(specifiers).contains(version, prereleases=…)` does in `packaging` 26.
+pub fn pep440_satisfies(
+    specifiers: &str,
+    version: &str,
+    policy: Prereleases,
+) -> Result<bool, ConstraintError> {
+    Pep440Specifiers::parse(specifiers)?.contains_str(version, policy)
 }

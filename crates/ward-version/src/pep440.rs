@@ -70,6 +70,28 @@ impl Version {
         self.0.is_post()
     }
 
+    /// Returns the post-release number (`1` for `1.0.post1` and `1.0-1`), `None` when the
+    /// version has none.
+    pub fn post(&self) -> Option<u64> {
+        self.0.post()
+    }
+
+    /// Returns the dev-release number (`0` for `1.0.dev0`), `None` when the version has none.
+    pub fn dev(&self) -> Option<u64> {
+        self.0.dev()
+    }
+
+    /// Returns the pre-release label and number, for comparing two versions' labels.
+    pub(crate) fn pre(&self) -> Option<pep440_rs::Prerelease> {
+        self.0.pre()
+    }
+
+    /// Returns the version with its dev-release number replaced: `1.0.post1` with `0`
+    /// gives `1.0.post1.dev0`.
+    pub(crate) fn with_dev(&self, dev: u64) -> Version {
+        Version(self.0.clone().with_dev(Some(dev)))
+    }
+
     /// Returns whether the version has a local label (`1.0+ubuntu.1`).
     pub fn is_local(&self) -> bool {
         self.0.is_local()

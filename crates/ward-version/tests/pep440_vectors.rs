@@ -1,5 +1,5 @@
-//! PEP 440 version vectors from `packaging`'s own tests and from OSV's PyPI vectors, read
-//! from the shared fixtures. Validity is also checked against the regular expression that
+//! PEP 440 version and specifier vectors from `packaging`'s own tests and from OSV's PyPI
+//! vectors, read from the shared fixtures. Validity is also checked against the regular expression that
 //! the version specifiers specification publishes, as an oracle independent of `pep440_rs`.
 
 mod common;
@@ -7,6 +7,7 @@ mod common;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use ward_version::constraint::{pep440_satisfies, Prereleases};
 use ward_version::pep440::Version;
 
 /// The specification's `VERSION_PATTERN` (appendix "Parsing version strings with regular
@@ -188,4 +189,64 @@ fn pep440_validity_matches_expected() {
         }
     }
     assert_no_failures(&failures);
+}
+
+/// Rows of `packaging`'s specifier tests for which `packaging` 25.0 returns `false`: a local
+/// version against an exclusive `>`. `packaging` 26 and its `main` branch, which the file
+/// follows, return `true`, and so does ward.
+const PACKAGING_25_DIFFERENCES: [(&str, &str); 7] = [
+    (">1.0.dev1", "1.0+local"),
+    (">4.1.0a2.dev1234", "4.1.0a2.dev1235+local"),
+    (">1.0a1", "1.0a2+local"),
+    (">1.0b1", "1.0b2+local"),
+    (">1.0.post1", "1.0.post2+local"),
+    (">1.0.dev1", "1.0.dev2+local"),
+    (">1.0.post1.dev1", "1.0.post1.dev2+local"),
+];
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn pep440_specifier_vectors_match_expected() {
+    let file = "packaging-test_specifiers-contains.tsv";
+    let table = common::read_table(&common::versions_dir("pep440").join(file));
+    assert!(
+        table.header.contains("prereleases=True"),
+        "{file}: the header no longer says the rows use prereleases=True"
+    );
+    let (specifier_column, version_column, contains_column) = (
+        table.column("specifier"),
+        table.column("version"),
+        table.column("contains"),
+    );
+    assert!(!table.rows.is_empty(), "{file}: no rows");
+
+    let mut failures = Vec::new();
+    let mut packaging_25_rows = 0;
+    for (line, row) in &table.rows {
+        let (specifier, version) = (&row[specifier_column], &row[version_column]);
+        let expected = match row[contains_column].as_str() {
+            "1" => true,
+            "0" => false,
+            other => {
+                failures.push(format!("{file}:{line}: invalid contains value {other:?}"));
+                continue;
+            }
+        };
+        if PACKAGING_25_DIFFERENCES.contains(&(specifier.as_str(), version.as_str())) {
+            packaging_25_rows += 1;
+        }
+        match pep440_satisfies(specifier, version, Prereleases::Include) {
+            Ok(contains) if contains == expected => {}
+            Ok(contains) => failures.push(format!(
+                "{file}:{line}: `{specifier}` contains `{version}`: expected {expected}, got {contains}"
+            )),
+            Err(error) => failures.push(format!("{file}:{line}: {error}")),
+        }
+    }
+    assert_no_failures(&failures);
+    assert!(
+        packaging_25_rows > 0,
+        "{file} has none of the rows where packaging 25.0 differs, so the choice of 26 goes \
+         untested here"
+    );
 }

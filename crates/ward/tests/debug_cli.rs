@@ -77,6 +77,40 @@ fn satisfies_uses_scheme_language() {
 }
 
 #[test]
+fn satisfies_pep440_specifiers() {
+    let input = "~=2.2\t2.9\n<2\t2.0rc1\n>=1.0, !=1.3.*\t1.3.4\n==1.0\t1.0+ubuntu.1\n\
+                 >=1.0\t1.1a1\n===foobar\tFooBar\n";
+    let output = ward_debug(&["satisfies", "--scheme", "pep440"], input);
+    assert_eq!(
+        stdout_lines(&output),
+        ["true", "false", "false", "true", "true", "true"]
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
+
+#[test]
+fn satisfies_pep440_invalid_lines_exit_2() {
+    let output = ward_debug(
+        &["satisfies", "--scheme", "pep440"],
+        ">=1.0+local\t1.0\n>=1.0\tnot a version\n>=1.0\t1.0\n",
+    );
+    let lines = stdout_lines(&output);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("error: invalid pep440 constraint `>=1.0+local`"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("error: invalid pep440 version `not a version`"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "true");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+#[test]
 fn satisfies_language_override() {
     let input = "versionStartIncluding=1.0;versionEndExcluding=2.0\t1.9\nversion=-\t1.0\n";
     let output = ward_debug(

@@ -41,9 +41,10 @@ enum DebugCommand {
         /// Version scheme of the versions and of the constraint's bounds.
         #[arg(long, value_parser = parse_scheme)]
         scheme: Scheme,
-        /// Constraint language: maven-range, npm, cargo, cpe or comparators. Default: the
-        /// scheme's own (maven-range for maven, npm for npm, cargo for semver, comparators
-        /// such as `>=1.0, <2.0 || =3.0` for the others).
+        /// Constraint language: maven-range, npm, cargo, pep440, cpe or comparators.
+        /// Default: the scheme's own (maven-range for maven, npm for npm, cargo for semver,
+        /// pep440 specifiers with pre-releases included for pep440, comparators such as
+        /// `>=1.0, <2.0 || =3.0` for the others).
         #[arg(long, value_parser = parse_language)]
         language: Option<Language>,
     },
