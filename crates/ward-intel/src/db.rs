@@ -4,8 +4,11 @@
 //! and rename it over the old one (see [`crate::import`]). A reader therefore never sees a
 //! half-written database, and an interrupted write leaves the previous one in place.
 
+mod cve;
+mod cve_schema;
 mod schema;
 mod stored;
+mod vulnerability;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,10 +19,15 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::feeds::osv;
-use crate::{Advisory, EpssScore, Intel, IntelError, KevEntry};
+use crate::{Advisory, EpssScore, Intel, IntelError, KevEntry, Severity};
 
+pub use cve::{CpeConfigurations, CveMetric, CveRecord, MetricRole, SsvcDecision};
 pub(crate) use schema::{migrate, version as schema_version, SCHEMA_VERSION};
 pub(crate) use stored::StoredJson;
+pub use vulnerability::{
+    AffectedPackage, RecordEntry, ReferenceEntry, ScoredSeverity, SsvcEntry, Vulnerability,
+    WeaknessEntry,
+};
 
 /// Maximum number of ids [`IntelDb::aliases`] follows, so that a badly linked feed cannot
 /// make a look-up walk the whole graph.
@@ -291,6 +299,10 @@ pub struct StoredRecord {
 }
 
 impl Intel for IntelDb {
+    fn cve_severities(&self, cve_id: &str) -> Result<Vec<Severity>, IntelError> {
+        IntelDb::cve_severities(self, cve_id)
+    }
+
     fn advisories_for(&self, ecosystem: &str, package: &str) -> Result<Vec<Advisory>, IntelError> {
         let db_error = |e| IntelError::database(&self.path, e);
         // Sorted by id so that output does not depend on the order parallel imports wrote

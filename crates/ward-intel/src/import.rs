@@ -16,6 +16,7 @@
 //! types) is reported with its file and id, skipped, and the rest is imported.
 
 mod build;
+mod cve;
 mod input;
 mod write;
 

@@ -14,11 +14,16 @@ pub mod feeds;
 pub mod import;
 mod memory;
 mod package_name;
+pub mod precedence;
 pub mod progress;
 pub mod update;
 
 pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};
-pub use db::{IntelDb, SourceInfo, StoredRecord};
+pub use db::{
+    AffectedPackage, CpeConfigurations, CveMetric, CveRecord, IntelDb, MetricRole, RecordEntry,
+    ReferenceEntry, ScoredSeverity, SourceInfo, SsvcDecision, SsvcEntry, StoredRecord,
+    Vulnerability, WeaknessEntry,
+};
 pub use error::IntelError;
 pub use memory::MemoryIntel;
 pub use package_name::{normalize_pypi_name, package_key};
@@ -45,6 +50,15 @@ pub trait Intel {
     /// The default returns `id` alone.
     fn aliases(&self, id: &str) -> Result<Vec<String>, IntelError> {
         Ok(vec![id.to_owned()])
+    }
+
+    /// Returns the CVSS vectors that NVD and CVE JSON 5 records give for a CVE id, with
+    /// provenance `nvd:<role>:<provider>` or `cve5:<role>:<provider>` (`role` is
+    /// `primary`, `cna` or `adp`), for [`precedence::choose_severity`]. Rejected records
+    /// give none. The default returns none.
+    fn cve_severities(&self, cve_id: &str) -> Result<Vec<Severity>, IntelError> {
+        let _ = cve_id;
+        Ok(Vec::new())
     }
 
     /// Returns whether any advisory has an `affected[]` entry in `ecosystem` (`Alpine:v3.20`,

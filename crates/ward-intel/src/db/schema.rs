@@ -26,7 +26,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// - `severity`: every severity entry with its provenance, per record or per package.
 /// - `kev`, `epss`: the catalog and the score table; EPSS date and model version are the
 ///   `epss` source's `snapshot_at` and `feed_version`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // Version 1.
     r#"
     CREATE TABLE source (
@@ -109,6 +109,8 @@ const MIGRATIONS: &[&str] = &[
         percentile REAL NOT NULL
     ) STRICT, WITHOUT ROWID;
     "#,
+    // Version 2: NVD, CVE JSON 5 and Anchore records (see `cve_schema.rs`).
+    super::cve_schema::CREATE_CVE_TABLES,
 ];
 
 /// Reads the schema version of an open database.
@@ -142,7 +144,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
 
-        assert_eq!(version(&conn).unwrap(), 1);
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
         for table in [
             "source", "advisory", "affected", "alias", "severity", "kev", "epss",
         ] {

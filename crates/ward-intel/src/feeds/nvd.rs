@@ -23,7 +23,7 @@ use std::io::Read;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
 use super::record_error::RecordError;
@@ -167,7 +167,7 @@ pub struct Weakness {
 }
 
 /// One `references[]` entry.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Reference {
     /// `url`.
     pub url: String,
@@ -180,7 +180,7 @@ pub struct Reference {
 }
 
 /// Boolean operator of a configuration or node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Operator {
     /// Every child must match.
@@ -191,10 +191,12 @@ pub enum Operator {
 
 /// One `configurations[]` entry: nodes joined by `operator` (OR when absent, as NVD's
 /// single-node configurations omit it).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+///
+/// Serializes back to NVD's shape, leaving out absent fields.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Configuration {
     /// `operator` over `nodes`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
     /// `negate`: the configuration matches when its nodes do not.
     #[serde(default)]
@@ -205,7 +207,7 @@ pub struct Configuration {
 }
 
 /// One node: CPE matches joined by `operator`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Node {
     /// `operator` over `cpeMatch`.
     pub operator: Operator,
@@ -218,7 +220,7 @@ pub struct Node {
 }
 
 /// One `cpeMatch[]` entry: a CPE 2.3 name pattern with optional version bounds.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CpeMatch {
     /// `vulnerable`: `true` names the affected product, `false` the platform it runs on.
@@ -226,20 +228,20 @@ pub struct CpeMatch {
     /// `criteria`: the CPE 2.3 formatted string (`cpe:2.3:a:vendor:product:*:…`).
     pub criteria: String,
     /// `matchCriteriaId`: key into NVD's CPE match API.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_criteria_id: Option<String>,
     /// `versionStartIncluding`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_start_including: Option<String>,
     /// `versionStartExcluding`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_start_excluding: Option<String>,
     /// `versionEndIncluding`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_including: Option<String>,
     /// `versionEndExcluding`: the first version outside the range, which is not
     /// necessarily a version with a fix.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_excluding: Option<String>,
 }
 

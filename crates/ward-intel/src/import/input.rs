@@ -100,6 +100,9 @@ fn import_bytes(
         Sniffed::Gzip => {
             let inflated = gunzip(path, &bytes)?;
             if inflated.get(257..262) == Some(b"ustar") {
+                if super::cve::is_anchore_tar(&inflated) {
+                    return super::cve::import_anchore(tx, input, &bytes, report);
+                }
                 unsupported(report, path, "tar archive");
                 return Ok(());
             }
@@ -141,8 +144,7 @@ fn import_json(
     // first bytes instead of parsing them only to leave them out.
     let start = &bytes[..bytes.len().min(4096)];
     if contains(start, b"\"NVD_CVE\"") {
-        unsupported(report, path, "NVD CVE API 2.0");
-        return Ok(());
+        return super::cve::import_nvd(tx, input, bytes, report).map(|_| ());
     }
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
@@ -154,12 +156,10 @@ fn import_json(
         return import_alpine(tx, input, bytes, report);
     }
     if value.get("format").and_then(Value::as_str) == Some("NVD_CVE") {
-        unsupported(report, path, "NVD CVE API 2.0");
-        return Ok(());
+        return super::cve::import_nvd(tx, input, bytes, report).map(|_| ());
     }
     if value.get("dataType").and_then(Value::as_str) == Some("CVE_RECORD") {
-        unsupported(report, path, "CVE JSON 5 record");
-        return Ok(());
+        return super::cve::import_cve5_record(tx, input, bytes, report);
     }
     let records = match value {
         Value::Array(items) if items.iter().all(osv::is_osv_record) && !items.is_empty() => items,
@@ -457,8 +457,7 @@ fn import_zip(
         return import_pypa(tx, input, bytes, report);
     }
     if is_cve5_zip(&archive) {
-        unsupported(report, path, "CVE JSON 5 records");
-        return Ok(());
+        return super::cve::import_cve5_zip(tx, input, bytes, report);
     }
     let count = archive.len();
     let label = path.display().to_string();
@@ -760,7 +759,7 @@ fn majority(counts: &HashMap<String, u64>) -> Option<String> {
         .map(|(name, _)| name.clone())
 }
 
-fn origin(input: &ImportInput) -> String {
+pub(super) fn origin(input: &ImportInput) -> String {
     match &input.download {
         Some(download) => download.url.clone(),
         None => absolute(&input.path).display().to_string(),

@@ -1,0 +1,659 @@
+//! Storing the per-CVE feeds: NVD CVE API 2.0 pages and feeds, CVE JSON 5.x records, and
+//! Anchore's NVD overrides.
+//!
+//! NVD and CVE 5 data arrives in pieces (yearly files, `modified` files, API pages, single
+//! records), so their sources (`nvd`, `cve5`) are merged, not replaced. A record replaces
+//! the stored record of the same CVE only when its modification time is not older. An
+//! Anchore archive is the whole override set, so the `anchore` source is replaced.
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::json;
+
+use super::{ImportInput, ImportProblem, ImportReport, ImportedSource};
+use crate::db::StoredJson;
+use crate::feeds::anchore::{self, AnchoreOverride};
+use crate::feeds::cve5::{self, Container, Cve5Record, CveState};
+use crate::feeds::nvd::{self, NvdCve, SourceType};
+use crate::feeds::RecordError;
+use crate::IntelError;
+
+/// Source name of NVD data.
+pub const NVD_SOURCE: &str = "nvd";
+/// Source name of CVE JSON 5 records.
+pub const CVE5_SOURCE: &str = "cve5";
+/// Source name of Anchore's overrides.
+pub const ANCHORE_SOURCE: &str = "anchore";
+
+/// NVD's own address in `metrics[].source`.
+const NVD_PROVIDER: &str = "nvd@nist.gov";
+
+/// One CVE of any of the three feeds, ready to insert.
+#[derive(Debug, Default)]
+pub(crate) struct CveRow {
+    pub cve_id: String,
+    pub format: &'static str,
+    pub state: Option<String>,
+    pub rejected: bool,
+    pub assigner: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+    pub description: Option<String>,
+    pub weaknesses: Vec<serde_json::Value>,
+    pub references: Vec<serde_json::Value>,
+    pub cpes: Vec<String>,
+    pub configurations: Option<String>,
+    pub kev_date_added: Option<String>,
+    pub note: Option<String>,
+    pub metrics: Vec<MetricRow>,
+    pub ssvc: Vec<SsvcRow>,
+}
+
+/// One CVSS vector with its provenance.
+#[derive(Debug)]
+pub(crate) struct MetricRow {
+    pub version: String,
+    pub vector: String,
+    pub provider: String,
+    pub role: &'static str,
+    pub stated_score: Option<f64>,
+    pub stated_rating: Option<String>,
+}
+
+/// One set of SSVC decision points.
+#[derive(Debug)]
+pub(crate) struct SsvcRow {
+    pub provider: String,
+    pub exploitation: Option<String>,
+    pub automatable: Option<String>,
+    pub technical_impact: Option<String>,
+    pub timestamp: Option<DateTime<Utc>>,
+}
+
+/// Returns `primary` for NVD's own entries, `cna` for the CNA's (whose address is the
+/// record's `sourceIdentifier`) and `adp` for anyone else's.
+fn nvd_role(source: &str, source_type: Option<SourceType>, cna: Option<&str>) -> &'static str {
+    match source_type {
+        Some(SourceType::Primary) => "primary",
+        _ if source == NVD_PROVIDER => "primary",
+        _ if Some(source) == cna => "cna",
+        _ => "adp",
+    }
+}
+
+impl CveRow {
+    /// Converts an NVD record.
+    pub fn from_nvd(cve: NvdCve) -> CveRow {
+        let cna = cve.source_identifier.as_deref();
+        let metrics = cve
+            .metrics
+            .iter()
+            .map(|metric| MetricRow {
+                version: metric.version.as_str().to_owned(),
+                vector: metric.vector.clone(),
+                provider: metric.source.clone(),
+                role: nvd_role(&metric.source, metric.source_type, cna),
+                stated_score: metric.stated_base_score,
+                stated_rating: metric.stated_severity.clone(),
+            })
+            .collect();
+        let weaknesses =
+            cve.weaknesses
+                .iter()
+                .flat_map(|weakness| {
+                    let role = nvd_role(&weakness.source, weakness.source_type, cna);
+                    weakness.cwe_ids.iter().map(
+                        move |cwe| json!({"cwe": cwe, "provider": weakness.source, "role": role}),
+                    )
+                })
+                .collect();
+        let references = cve
+            .references
+            .iter()
+            .map(|reference| json!({"url": reference.url, "provider": reference.source, "tags": reference.tags}))
+            .collect();
+        let configurations = (!cve.configurations.is_empty())
+            .then(|| serde_json::to_string(&cve.configurations).ok())
+            .flatten();
+
+        CveRow {
+            rejected: cve.is_rejected(),
+            state: Some(cve.status.as_str().to_owned()),
+            cve_id: cve.id,
+            format: NVD_SOURCE,
+            assigner: cve.source_identifier,
+            published: cve.published,
+            modified: cve.last_modified,
+            description: cve.description,
+            weaknesses,
+            references,
+            configurations,
+            metrics,
+            ..CveRow::default()
+        }
+    }
+
+    /// Converts a CVE JSON 5 record: the CNA container's metrics as `cna`, every ADP
+    /// container's as `adp`.
+    pub fn from_cve5(record: Cve5Record) -> CveRow {
+        let state = match &record.state {
+            CveState::Published => "PUBLISHED".to_owned(),
+            CveState::Rejected => "REJECTED".to_owned(),
+            CveState::Other(text) => text.clone(),
+        };
+        let cna_name = record
+            .cna
+            .provider
+            .clone()
+            .or_else(|| record.assigner.clone())
+            .unwrap_or_else(|| "cna".to_owned());
+        let containers: Vec<(&Container, String, &'static str)> =
+            std::iter::once((&record.cna, cna_name, "cna"))
+                .chain(record.adp.iter().map(|container| {
+                    let name = container
+                        .provider
+                        .clone()
+                        .unwrap_or_else(|| "adp".to_owned());
+                    (container, name, "adp")
+                }))
+                .collect();
+
+        let mut row = CveRow {
+            cve_id: record.id.clone(),
+            format: CVE5_SOURCE,
+            rejected: record.is_rejected(),
+            state: Some(state),
+            assigner: record.assigner.clone(),
+            published: record.published,
+            modified: record.updated,
+            description: record.cna.description.clone(),
+            ..CveRow::default()
+        };
+        let mut cpes = BTreeSet::new();
+        let mut urls = BTreeSet::new();
+        for (container, provider, role) in containers {
+            for metric in &container.metrics {
+                row.metrics.push(MetricRow {
+                    version: metric.version.as_str().to_owned(),
+                    vector: metric.vector.clone(),
+                    provider: provider.clone(),
+                    role,
+                    stated_score: metric.stated_base_score,
+                    stated_rating: None,
+                });
+            }
+            for cwe in &container.cwe_ids {
+                row.weaknesses
+                    .push(json!({"cwe": cwe, "provider": provider, "role": role}));
+            }
+            if let Some(ssvc) = &container.ssvc {
+                row.ssvc.push(SsvcRow {
+                    provider: provider.clone(),
+                    exploitation: ssvc.exploitation.clone(),
+                    automatable: ssvc.automatable.clone(),
+                    technical_impact: ssvc.technical_impact.clone(),
+                    timestamp: ssvc.timestamp,
+                });
+            }
+            if let Some(kev) = &container.kev {
+                row.kev_date_added = kev.date_added.clone().or(Some(String::new()));
+            }
+            for product in &container.affected {
+                cpes.extend(product.cpes.iter().cloned());
+            }
+            for url in &container.references {
+                if urls.insert(url.clone()) {
+                    row.references
+                        .push(json!({"url": url, "provider": provider, "tags": []}));
+                }
+            }
+        }
+        row.cpes = cpes.into_iter().collect();
+        row
+    }
+
+    /// Converts an Anchore override; its configurations are marked as Anchore's by the
+    /// record's format.
+    pub fn from_anchore(record: AnchoreOverride) -> CveRow {
+        let configurations = (!record.configurations.is_empty())
+            .then(|| serde_json::to_string(&record.configurations).ok())
+            .flatten();
+        CveRow {
+            cve_id: record.cve_id,
+            format: ANCHORE_SOURCE,
+            assigner: record.cna,
+            published: record.published,
+            modified: record.modified,
+            description: record.description,
+            references: record
+                .references
+                .iter()
+                .map(|url| json!({"url": url, "provider": "anchore", "tags": []}))
+                .collect(),
+            configurations,
+            note: record.reason,
+            ..CveRow::default()
+        }
+    }
+}
+
+/// A source of per-CVE records being written in the open transaction.
+pub(crate) struct CveSourceWriter<'a> {
+    tx: &'a Transaction<'a>,
+    source_id: i64,
+    name: String,
+    format: &'static str,
+    stored: u64,
+    skipped: u64,
+    newest: Option<DateTime<Utc>>,
+    started: Instant,
+}
+
+impl<'a> CveSourceWriter<'a> {
+    /// Opens the source `name`, creating its row when missing. With `replace`, the
+    /// source's previous records are deleted first.
+    pub fn open(
+        tx: &'a Transaction<'a>,
+        name: &str,
+        format: &'static str,
+        origin: &str,
+        replace: bool,
+    ) -> rusqlite::Result<Self> {
+        let existing: Option<i64> = tx
+            .query_row("SELECT id FROM source WHERE name = ?1", [name], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        let source_id = match existing {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO source (name, format, origin, imported_at, record_count, skipped_count)
+                     VALUES (?1, ?2, ?3, ?4, 0, 0)",
+                    params![name, format, origin, Utc::now()],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        if replace {
+            for table in ["cve_metric", "cve_ssvc"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE record IN (SELECT pk FROM cve_record WHERE source_id = ?1)"),
+                    [source_id],
+                )?;
+            }
+            tx.execute("DELETE FROM cve_record WHERE source_id = ?1", [source_id])?;
+        }
+        Ok(CveSourceWriter {
+            tx,
+            source_id,
+            name: name.to_owned(),
+            format,
+            stored: 0,
+            skipped: 0,
+            newest: None,
+            started: Instant::now(),
+        })
+    }
+
+    /// Stores `row` unless the source holds a newer record of the same CVE; returns
+    /// whether it was stored.
+    pub fn upsert(&mut self, row: &CveRow) -> rusqlite::Result<bool> {
+        let tx = self.tx;
+        let existing: Option<(i64, Option<DateTime<Utc>>)> = tx
+            .prepare_cached(
+                "SELECT pk, modified FROM cve_record WHERE cve_id = ?1 AND source_id = ?2",
+            )?
+            .query_row(params![row.cve_id, self.source_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((pk, modified)) = existing {
+            if let (Some(stored), Some(new)) = (modified, row.modified) {
+                if stored > new {
+                    return Ok(false);
+                }
+            }
+            tx.prepare_cached("DELETE FROM cve_metric WHERE record = ?1")?
+                .execute([pk])?;
+            tx.prepare_cached("DELETE FROM cve_ssvc WHERE record = ?1")?
+                .execute([pk])?;
+            tx.prepare_cached("DELETE FROM cve_record WHERE pk = ?1")?
+                .execute([pk])?;
+        }
+
+        let to_json = |values: &[serde_json::Value]| {
+            serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
+        };
+        let cpes = serde_json::to_string(&row.cpes).unwrap_or_else(|_| "[]".to_owned());
+        let configurations = row.configurations.clone().map(StoredJson::encode);
+        tx.prepare_cached(
+            "INSERT INTO cve_record (cve_id, source_id, format, state, rejected, assigner, published,
+                 modified, description, weaknesses, refs, cpes, configurations, kev_date_added, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?
+        .execute(params![
+            row.cve_id,
+            self.source_id,
+            row.format,
+            row.state,
+            row.rejected,
+            row.assigner,
+            row.published,
+            row.modified,
+            row.description,
+            to_json(&row.weaknesses),
+            to_json(&row.references),
+            cpes,
+            configurations,
+            row.kev_date_added,
+            row.note,
+        ])?;
+        let pk = tx.last_insert_rowid();
+
+        let mut metric = tx.prepare_cached(
+            "INSERT INTO cve_metric (record, version, vector, provider, role, stated_score, stated_rating)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for item in &row.metrics {
+            metric.execute(params![
+                pk,
+                item.version,
+                item.vector,
+                item.provider,
+                item.role,
+                item.stated_score,
+                item.stated_rating
+            ])?;
+        }
+        let mut ssvc = tx.prepare_cached(
+            "INSERT INTO cve_ssvc (record, provider, exploitation, automatable, technical_impact, timestamp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for item in &row.ssvc {
+            ssvc.execute(params![
+                pk,
+                item.provider,
+                item.exploitation,
+                item.automatable,
+                item.technical_impact,
+                item.timestamp
+            ])?;
+        }
+
+        self.stored += 1;
+        if let Some(modified) = row.modified {
+            self.newest = self.newest.max(Some(modified));
+        }
+        Ok(true)
+    }
+
+    /// Counts a record skipped as invalid.
+    pub fn skip(&mut self) {
+        self.skipped += 1;
+    }
+
+    /// Moves the source's snapshot time forward to `time` (never back).
+    pub fn advance_snapshot(&mut self, time: DateTime<Utc>) {
+        self.newest = self.newest.max(Some(time));
+    }
+
+    /// Writes the source row's counts, snapshot, origin and download facts, and adds the
+    /// source to the report (merged with an earlier entry of the same name).
+    pub fn finish(self, input: &ImportInput, report: &mut ImportReport) -> rusqlite::Result<()> {
+        let tx = self.tx;
+        let (count, previous_snapshot): (u64, Option<DateTime<Utc>>) = tx.query_row(
+            "SELECT (SELECT count(*) FROM cve_record WHERE source_id = ?1),
+                    (SELECT snapshot_at FROM source WHERE id = ?1)",
+            [self.source_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let snapshot = previous_snapshot.max(self.newest);
+        let (origin, etag, last_modified) = match &input.download {
+            Some(download) => (
+                download.url.clone(),
+                download.etag.clone(),
+                download.last_modified.clone(),
+            ),
+            None => (super::input::origin(input), None, None),
+        };
+        tx.execute(
+            "UPDATE source SET format = ?2, origin = ?3, snapshot_at = ?4, imported_at = ?5,
+                 record_count = ?6, skipped_count = ?7, etag = ?8, last_modified = ?9
+             WHERE id = ?1",
+            params![
+                self.source_id,
+                self.format,
+                origin,
+                snapshot,
+                Utc::now(),
+                count,
+                self.skipped,
+                etag,
+                last_modified,
+            ],
+        )?;
+
+        let elapsed = self.started.elapsed();
+        tracing::info!(source = %self.name, stored = self.stored, records = count, skipped = self.skipped,
+            elapsed_secs = elapsed.as_secs_f64(), "source imported");
+        match report
+            .sources
+            .iter_mut()
+            .find(|source| source.name == self.name)
+        {
+            Some(entry) => {
+                entry.records = count;
+                entry.skipped += self.skipped;
+                entry.elapsed += elapsed;
+            }
+            None => report.sources.push(ImportedSource {
+                name: self.name,
+                format: self.format.to_owned(),
+                records: count,
+                skipped: self.skipped,
+                elapsed,
+            }),
+        }
+        Ok(())
+    }
+}
+
+fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
+    move |e| IntelError::database(path, e)
+}
+
+fn invalid(path: &Path, reason: impl Into<String>) -> IntelError {
+    IntelError::InvalidFile {
+        path: path.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn problem(report: &mut ImportReport, path: &Path, error: RecordError) {
+    report.problems.push(ImportProblem {
+        file: format!("{}!{}", path.display(), error.location),
+        id: error.id,
+        message: error.message,
+    });
+}
+
+/// Imports an NVD CVE API 2.0 page or feed file into the `nvd` source.
+///
+/// The source's snapshot becomes the newest of the page's `timestamp` and its records'
+/// `lastModified`. Returns the page header.
+pub(crate) fn import_nvd(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<nvd::FeedHeader, IntelError> {
+    let path = &input.path;
+    let name = input.source_name.as_deref().unwrap_or(NVD_SOURCE);
+    let mut writer =
+        CveSourceWriter::open(tx, name, NVD_SOURCE, &super::input::origin(input), false)
+            .map_err(db_error(path))?;
+
+    let mut failure = None;
+    let header = nvd::parse_feed(bytes, |result| {
+        if failure.is_some() {
+            return;
+        }
+        match result {
+            Ok(cve) => {
+                if let Err(error) = writer.upsert(&CveRow::from_nvd(cve)) {
+                    failure = Some(error);
+                }
+            }
+            Err(error) => {
+                writer.skip();
+                problem(report, path, error);
+            }
+        }
+    })
+    .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
+    if let Some(error) = failure {
+        return Err(db_error(path)(error));
+    }
+
+    let timestamp = nvd::parse_time(header.timestamp.as_deref(), "timestamp")
+        .ok()
+        .flatten();
+    if let Some(timestamp) = timestamp {
+        writer.advance_snapshot(timestamp);
+    }
+    writer.finish(input, report).map_err(db_error(path))?;
+    Ok(header)
+}
+
+fn source_text(error: &dyn std::error::Error) -> String {
+    error.source().map(ToString::to_string).unwrap_or_default()
+}
+
+/// Imports one CVE JSON 5 record file into the `cve5` source.
+pub(crate) fn import_cve5_record(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let name = input.source_name.as_deref().unwrap_or(CVE5_SOURCE);
+    let mut writer =
+        CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
+            .map_err(db_error(path))?;
+    match cve5::parse_record(bytes, "record") {
+        Ok(record) => {
+            writer
+                .upsert(&CveRow::from_cve5(record))
+                .map_err(db_error(path))?;
+        }
+        Err(error) => {
+            writer.skip();
+            problem(report, path, error);
+        }
+    }
+    writer.finish(input, report).map_err(db_error(path))
+}
+
+/// Imports a zip of CVE JSON 5 records (a cvelistV5 or vulnrichment snapshot) into the
+/// `cve5` source.
+pub(crate) fn import_cve5_zip(
+    tx: &Transaction,
+    input: &ImportInput,
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let name = input.source_name.as_deref().unwrap_or(CVE5_SOURCE);
+    let mut writer =
+        CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
+            .map_err(db_error(path))?;
+    let mut failure = None;
+    cve5::parse_zip(Cursor::new(bytes), |result| {
+        if failure.is_some() {
+            return;
+        }
+        match result {
+            Ok(record) => {
+                if let Err(error) = writer.upsert(&CveRow::from_cve5(record)) {
+                    failure = Some(error);
+                }
+            }
+            Err(error) => {
+                writer.skip();
+                problem(report, path, error);
+            }
+        }
+    })
+    .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
+    if let Some(error) = failure {
+        return Err(db_error(path)(error));
+    }
+    writer.finish(input, report).map_err(db_error(path))
+}
+
+/// Returns whether a decompressed tar holds Anchore override files: its first `CVE-*.json`
+/// entry has an `_annotation` object. The Ubuntu CVE tracker export also has `CVE-*.json`
+/// entries, without it.
+pub(crate) fn is_anchore_tar(tar: &[u8]) -> bool {
+    use std::io::Read;
+
+    let mut archive = tar::Archive::new(tar);
+    let Ok(entries) = archive.entries() else {
+        return false;
+    };
+    for mut entry in entries.flatten() {
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let file_name = name.rsplit('/').next().unwrap_or(&name);
+        if !(file_name.starts_with("CVE-") && file_name.ends_with(".json")) {
+            continue;
+        }
+        let mut start = Vec::new();
+        let _ = (&mut entry).take(4096).read_to_end(&mut start);
+        return start.windows(13).any(|window| window == b"\"_annotation\"");
+    }
+    false
+}
+
+/// Imports Anchore's overrides (the repository's tar.gz) into the `anchore` source,
+/// replacing the previous overrides.
+pub(crate) fn import_anchore(
+    tx: &Transaction,
+    input: &ImportInput,
+    gzip_bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let name = input.source_name.as_deref().unwrap_or(ANCHORE_SOURCE);
+    let mut writer =
+        CveSourceWriter::open(tx, name, ANCHORE_SOURCE, &super::input::origin(input), true)
+            .map_err(db_error(path))?;
+    let mut failure = None;
+    anchore::parse_tar_gz(gzip_bytes, |result| {
+        if failure.is_some() {
+            return;
+        }
+        match result {
+            Ok(record) => {
+                if let Err(error) = writer.upsert(&CveRow::from_anchore(record)) {
+                    failure = Some(error);
+                }
+            }
+            Err(error) => {
+                writer.skip();
+                problem(report, path, error);
+            }
+        }
+    })
+    .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
+    if let Some(error) = failure {
+        return Err(db_error(path)(error));
+    }
+    writer.finish(input, report).map_err(db_error(path))
+}
