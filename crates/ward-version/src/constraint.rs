@@ -257,7 +257,24 @@ fn npm_version(version: &str, options: NpmOptions) -> Result<crate::semver::Vers
     } else {
         crate::semver::Grammar::Strict
     };
-    crate::semver::Version::parse(version.trim(), grammar)
+    // Strict mode still trims white space and accepts one leading `v`, as node-semver's
+    // `FULL` pattern does, and rejects numbers above 2^53 - 1 as loose mode does.
+    let text = version.trim();
+    if options.loose {
+        return crate::semver::Version::parse(text, grammar);
+    }
+    let parsed = crate::semver::Version::parse(text.strip_prefix('v').unwrap_or(text), grammar)?;
+    let too_large = parsed
+        .core()
+        .any(|number| number.parse::<u64>().map_or(true, |n| n > (1 << 53) - 1));
+    if too_large {
+        return Err(VersionError::new(
+            "npm",
+            version,
+            "a version number is larger than 2^53 - 1",
+        ));
+    }
+    Ok(parsed)
 }
 
 /// Tests `version` against PEP 440 `specifiers` under a pre-release `policy`, as

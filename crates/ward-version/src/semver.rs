@@ -29,7 +29,9 @@
 //!   `1.1.3.4.5` keeps its five components).
 //! - [`Grammar::NpmLoose`]: node-semver 7's `loose` mode, which npm uses for installed
 //!   versions: leading `v`, `=` and white space, leading zeros, a pre-release without its
-//!   `-` (`1.2.3beta`), exactly three components, and numbers up to 2^53 - 1.
+//!   `-` (`1.2.3beta`), exactly three components, and numbers up to 2^53 - 1. Its pattern
+//!   backtracks, so a patch may give its last digits to such a pre-release: `3.2.42.0` is
+//!   `3.2.4-2.0`, and `1.2.3.4` is invalid because `3` has no digit to give.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -252,10 +254,17 @@ impl<'a> Parser<'a> {
 
         self.skip_prefix();
         self.parse_core()?;
-        self.parse_pre_release()?;
-        self.parse_build()?;
-        if !self.rest().is_empty() {
-            return Err(format!("unexpected `{}`", self.rest()));
+        if let Err(error) = self.parse_tail() {
+            if self.grammar != Grammar::NpmLoose || !self.shorten_patch_for_tail() {
+                return Err(error);
+            }
+        }
+        if self.grammar == Grammar::NpmLoose {
+            // node-semver checks the numbers after its pattern matched, so a patch shortened
+            // above is checked as shortened.
+            for span in self.core.clone() {
+                self.check_number(span.of(self.text), "version component")?;
+            }
         }
 
         Ok(Version {
@@ -264,6 +273,38 @@ impl<'a> Parser<'a> {
             pre: self.pre.into_boxed_slice(),
             build: self.build,
         })
+    }
+
+    /// Parses the pre-release and build metadata after the core, up to the end.
+    fn parse_tail(&mut self) -> Result<(), String> {
+        self.parse_pre_release()?;
+        self.parse_build()?;
+        if !self.rest().is_empty() {
+            return Err(format!("unexpected `{}`", self.rest()));
+        }
+        Ok(())
+    }
+
+    /// Retries the tail with the patch giving its last digits to a pre-release written
+    /// without `-`, longest patch first, as node-semver's loose pattern backtracks:
+    /// `3.2.42.0` is `3.2.4-2.0`. Returns whether a split parses.
+    fn shorten_patch_for_tail(&mut self) -> bool {
+        let Some(&patch) = self.core.last() else {
+            return false;
+        };
+        for end in (patch.start as usize + 1..patch.end as usize).rev() {
+            let shortened = self.span(patch.start as usize, end);
+            if let Some(last) = self.core.last_mut() {
+                *last = shortened;
+            }
+            self.position = end;
+            self.pre.clear();
+            self.build = None;
+            if self.parse_tail().is_ok() {
+                return true;
+            }
+        }
+        false
     }
 
     fn skip_prefix(&mut self) {
@@ -291,8 +332,10 @@ impl<'a> Parser<'a> {
                     _ => "empty version component".to_owned(),
                 });
             }
-            let number = &self.text[start..start + digits];
-            self.check_number(number, "version component")?;
+            if self.grammar != Grammar::NpmLoose {
+                let number = &self.text[start..start + digits];
+                self.check_number(number, "version component")?;
+            }
             self.core.push(self.span(start, start + digits));
             self.position += digits;
 
@@ -453,6 +496,21 @@ mod tests {
     }
 
     #[test]
+    fn npm_loose_patch_gives_digits_to_pre_release() {
+        let version = parse("3.2.42.0", Grammar::NpmLoose);
+        assert_eq!(version.core().collect::<Vec<_>>(), ["3", "2", "4"]);
+        assert_eq!(version.pre_release().collect::<Vec<_>>(), ["2", "0"]);
+
+        let version = parse("1.2.101.-", Grammar::NpmLoose);
+        assert_eq!(version.core().collect::<Vec<_>>(), ["1", "2", "10"]);
+        assert_eq!(version.pre_release().collect::<Vec<_>>(), ["1", "-"]);
+
+        // The longest patch that parses wins, as in a backtracking regular expression.
+        let version = parse("1.2.345beta", Grammar::NpmLoose);
+        assert_eq!(version.core().collect::<Vec<_>>(), ["1", "2", "345"]);
+    }
+
+    #[test]
     fn semver_grammar_table() {
         let cases = [
             ("1.2.3", [true, true, true]),
@@ -467,6 +525,9 @@ mod tests {
             ("1.2.3-01", [false, true, true]),
             ("1.2", [false, true, false]),
             ("1.2.3.4", [false, true, false]),
+            ("3.2.42.0", [false, true, true]),
+            ("1.2.101.-", [false, false, true]),
+            ("1.2.9007199254740992.1", [false, true, true]),
             ("9007199254740992.0.0", [true, true, false]),
             ("9007199254740991.0.0", [true, true, true]),
             ("", [false, false, false]),

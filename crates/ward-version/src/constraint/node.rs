@@ -15,6 +15,12 @@
 //!   unless `includePrerelease` is set.
 //! - Strict parsing by default; `loose` also accepts leading zeros and a pre-release
 //!   without its `-` (`1.2.3beta`).
+//! - A `*` set next to other sets reduces the range to `*`, so `1.2.3-pre - 2.4.3-pre || *`
+//!   rejects `2.4.3-alpha`.
+//!
+//! NOTE: In loose mode node-semver silently drops comparators that it cannot parse and
+//! evaluates the rest (`* || 1.3-alpha` is `*`). ward rejects such a range instead, so the
+//! caller reports it as unknown.
 //!
 //! # Cargo (`semver::VersionReq::matches`, semver crate 1.0)
 //!
@@ -89,6 +95,21 @@ struct Primitive {
     version: SemVersion,
 }
 
+impl Set {
+    /// Returns whether the set is node-semver's `*`: no comparators, or only `>=0.0.0`.
+    fn is_any(&self) -> bool {
+        !self.empty
+            && self.comparators.iter().all(|comparator| {
+                comparator.operator == Operator::GreaterOrEqual
+                    && !comparator.version.is_pre_release()
+                    && comparator
+                        .version
+                        .core()
+                        .all(|number| number.bytes().all(|b| b == b'0'))
+            })
+    }
+}
+
 /// A version as written in a range: missing or wildcard parts are `None`.
 #[derive(Debug, Clone, Default)]
 struct Partial {
@@ -148,13 +169,24 @@ impl Range {
         let invalid = |reason: &str| ConstraintError::invalid(language, text, reason);
         let options = dialect.options();
 
-        let sets = match dialect {
+        let mut sets: Vec<Set> = match dialect {
             Dialect::Cargo => vec![parse_cargo_set(text, &invalid)?],
             Dialect::Npm | Dialect::NpmWith(_) => text
                 .split("||")
                 .map(|set| parse_npm_set(set, options, &invalid))
                 .collect::<Result<_, _>>()?,
         };
+
+        // node-semver reduces a range with a `*` set among other non-empty sets to that `*`
+        // set, which rejects pre-releases that another set's comparators would admit:
+        // `2.4.3-alpha` does not satisfy `1.2.3-pre - 2.4.3-pre || *`.
+        let live_sets = sets.iter().filter(|set| !set.empty).count();
+        if live_sets > 1 && !options.include_prerelease {
+            if let Some(index) = sets.iter().position(Set::is_any) {
+                let any = sets.swap_remove(index);
+                sets = vec![any];
+            }
+        }
         Ok(Range {
             sets,
             include_prerelease: options.include_prerelease,
@@ -270,6 +302,11 @@ fn parse_npm_set(
             .chars()
             .all(|c| matches!(c, '<' | '>' | '=' | '~' | '^'))
         {
+            // node-semver joins only a whole operator to the version after it: `== 1` is
+            // invalid while `==1` is `=1`.
+            if !matches!(word, "<" | ">" | "<=" | ">=" | "=" | "~" | "~>" | "^") {
+                return Err(invalid("invalid operator"));
+            }
             pending.push_str(word);
             continue;
         }
@@ -331,7 +368,9 @@ fn parse_partial(
     loose: bool,
     invalid: &dyn Fn(&str) -> ConstraintError,
 ) -> Result<Partial, ConstraintError> {
-    let text = text.trim_start_matches(['v', '=']).trim();
+    let unprefixed = text.trim_start_matches(['v', '=']);
+    let prefix = &text[..text.len() - unprefixed.len()];
+    let text = unprefixed.trim();
     let text = match text.split_once('+') {
         Some((before, build)) => {
             if !crate::nuget::is_dot_separated_identifiers(build) {
@@ -343,7 +382,9 @@ fn parse_partial(
     };
     let mut partial = Partial::default();
     if text.is_empty() {
-        return Ok(partial);
+        // node-semver rejects a bare `v`, `=` or build metadata (`1 - v`, `<=+0.7.x`);
+        // an empty range reaches here as `*`.
+        return Err(invalid("missing version number"));
     }
 
     let (core, pre) = split_core(text, loose);
@@ -372,6 +413,11 @@ fn parse_partial(
     if parts.next().is_some() {
         return Err(invalid("more than three version numbers"));
     }
+    // node-semver's strict pattern for a complete version allows one `v` before it, where
+    // its pattern for x-ranges allows any run of `v` and `=`: `>==1.0.0` is invalid.
+    if !loose && partial.patch.is_some() && !matches!(prefix, "" | "v") {
+        return Err(invalid("only `v` may precede a complete version"));
+    }
     if let Some(pre) = pre {
         if partial.patch.is_none() || !crate::nuget::is_dot_separated_identifiers(pre) {
             return Err(invalid("invalid pre-release"));
@@ -392,18 +438,33 @@ fn split_core(text: &str, loose: bool) -> (&str, Option<&str>) {
     if let Some((core, pre)) = text.split_once('-') {
         return (core, Some(pre));
     }
-    if loose {
-        // The pre-release starts at the first letter after the third number.
-        let mut dots = 0;
-        for (i, c) in text.char_indices() {
-            if c == '.' {
-                dots += 1;
-            } else if dots == 2 && c.is_ascii_alphabetic() && i > 0 {
-                return (&text[..i], Some(&text[i..]));
-            }
-        }
+    if !loose {
+        return (text, None);
     }
-    (text, None)
+
+    // In loose mode the pre-release starts right after the third part, which is a digit run
+    // or one of `x`, `X` and `*`: `1.2.x` has no pre-release.
+    let Some(patch_start) = text.match_indices('.').nth(1).map(|(index, _)| index + 1) else {
+        return (text, None);
+    };
+    let patch = &text[patch_start..];
+    let digits = patch.bytes().take_while(u8::is_ascii_digit).count();
+    let mut end = match digits {
+        0 if patch.starts_with(['x', 'X', '*']) => 1,
+        0 => return (text, None),
+        _ => digits,
+    };
+    // node-semver's loose pattern backtracks, so the patch gives its last digit to a
+    // pre-release that would otherwise start with `.`: `1.2.34.5` is `1.2.3-4.5`.
+    if digits > 1 && patch[end..].starts_with('.') {
+        end -= 1;
+    }
+    let split = patch_start + end;
+    if split == text.len() {
+        (text, None)
+    } else {
+        (&text[..split], Some(&text[split..]))
+    }
 }
 
 fn lower_pre(options: NpmOptions) -> &'static str {
@@ -716,6 +777,42 @@ mod tests {
         for (requirement, version, expected) in cases {
             let result = satisfies(Scheme::Semver, requirement, version);
             assert_eq!(result, Ok(expected), "{requirement} matches {version}");
+        }
+    }
+
+    #[test]
+    fn npm_range_node_semver_quirks() {
+        use crate::constraint::NpmOptions;
+
+        let loose = NpmOptions {
+            loose: true,
+            include_prerelease: false,
+        };
+        let strict = NpmOptions::default();
+        let cases = [
+            ("2.x.x", "2.1.3", loose, Ok(true)),
+            ("1.2.x || 2.x", "1.2.3", loose, Ok(true)),
+            (">=0.1.97", "v0.1.97", strict, Ok(true)),
+            ("*", "9007199254740992.0.0", strict, Err(())),
+            ("1.2.3-pre - 2.4.3-pre", "2.4.3-alpha", strict, Ok(true)),
+            (
+                "1.2.3-pre - 2.4.3-pre || *",
+                "2.4.3-alpha",
+                strict,
+                Ok(false),
+            ),
+            ("==1", "1.0.0", strict, Ok(true)),
+            ("== 1", "1.0.0", strict, Err(())),
+            (">==1.0.0", "1.0.0", strict, Err(())),
+            ("1 - v", "1.0.0", strict, Err(())),
+            ("<=+0.7.x", "0.6.2", strict, Err(())),
+        ];
+        for (range, version, options, expected) in cases {
+            let result = crate::constraint::npm_satisfies(range, version, options).map_err(|_| ());
+            assert_eq!(
+                result, expected,
+                "`{version}` satisfies `{range}` with {options:?}"
+            );
         }
     }
 
