@@ -13,7 +13,9 @@
 //!   or `last_affected` with no open interval is ignored, exactly as the schema's evaluation
 //!   pseudo-code does.
 //! - A `versions[]` entry matches the installed version when the text is identical or both
-//!   parse to equal versions of the entry's scheme (`1.0` and `1.0-0` for dpkg).
+//!   parse to equal versions of the entry's scheme (`1.0` and `1.0-0` for dpkg). A listed
+//!   version that a range also holds gets that range's interval and fixed version, because
+//!   PyPI records list every affected release and give the fix only in `ranges`.
 //! - The verdicts combine as: any range or listed version that matches makes the entry
 //!   `Affected`; otherwise any value that cannot be parsed makes it `Unknown`; otherwise an
 //!   entry whose only ranges are `GIT` ranges is `NotEvaluated`, and the rest `NotAffected`.
@@ -193,19 +195,16 @@ impl PreparedRanges {
         let mut ecosystem_version: Option<Result<Version, VersionError>> = None;
         let mut semver_version: Option<Result<Version, VersionError>> = None;
 
-        if let Some(listed) = self.versions.iter().find(|listed| listed.text == installed) {
-            return listed_verdict(&listed.text);
-        }
-        let parsed = ecosystem_version.get_or_insert_with(|| self.scheme.parse(installed));
-        if let Ok(parsed) = parsed {
-            let equal = |listed: &&ListedVersion| {
-                listed
-                    .parsed
-                    .as_ref()
-                    .is_some_and(|version| version.cmp_same_scheme(parsed) == Ordering::Equal)
-            };
-            if let Some(listed) = self.versions.iter().find(equal) {
-                return listed_verdict(&listed.text);
+        let mut listed = self.versions.iter().find(|listed| listed.text == installed);
+        if listed.is_none() && !self.versions.is_empty() {
+            let parsed = ecosystem_version.get_or_insert_with(|| self.scheme.parse(installed));
+            if let Ok(parsed) = parsed {
+                listed = self.versions.iter().find(|listed| {
+                    listed
+                        .parsed
+                        .as_ref()
+                        .is_some_and(|version| version.cmp_same_scheme(parsed) == Ordering::Equal)
+                });
             }
         }
 
@@ -237,6 +236,12 @@ impl PreparedRanges {
                     }
                 }
             }
+        }
+
+        // Ranges first: a listed version inside a range gets that range's fixed version.
+        // PyPI records list every affected release in `versions[]` and a fix in `ranges`.
+        if let Some(listed) = listed {
+            return listed_verdict(&listed.text);
         }
 
         if self.ranges.is_empty() && !self.versions.is_empty() {
@@ -586,6 +591,13 @@ mod tests {
                 vec!["1.5-1".to_owned()],
                 "1.5-1",
                 affected(None, "= 1.5-1 (listed in versions)"),
+            ),
+            (
+                "listed version inside a range takes its fix",
+                vec![ecosystem(vec![introduced("0"), fixed("1.26.5")])],
+                vec!["1.24.1".to_owned()],
+                "1.24.1",
+                affected(Some("1.26.5"), ">= 0, < 1.26.5"),
             ),
             (
                 "listed version equal when parsed",
