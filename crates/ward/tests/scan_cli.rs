@@ -537,6 +537,68 @@ fn missing_ecosystem_feed_warns() {
     );
 }
 
+#[test]
+fn stray_records_without_feed_warn() {
+    let fixture = Fixture::new();
+    // A PyPI export (most records are PyPI's, which names the source `osv:PyPI`) with a
+    // record that also names a Go module, as real exports have.
+    let osv = fixture.path("osv-mixed");
+    std::fs::create_dir_all(&osv).expect("osv directory");
+    let record = json!({
+        "schema_version": "1.6.0",
+        "id": "GHSA-mixed",
+        "modified": "2025-02-12T00:00:00Z",
+        "affected": [
+            {
+                "package": { "ecosystem": "PyPI", "name": "a" },
+                "ranges": [{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": "1.0" }] }]
+            },
+            {
+                "package": { "ecosystem": "Go", "name": "example.com/a" },
+                "ranges": [{ "type": "SEMVER", "events": [{ "introduced": "0" }, { "fixed": "1.0.0" }] }]
+            }
+        ]
+    });
+    std::fs::write(osv.join("GHSA-mixed.json"), record.to_string()).expect("record");
+    let pypi_only = json!({
+        "schema_version": "1.6.0",
+        "id": "GHSA-pypi",
+        "modified": "2025-02-12T00:00:00Z",
+        "affected": [{
+            "package": { "ecosystem": "PyPI", "name": "b" },
+            "ranges": [{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": "1.0" }] }]
+        }]
+    });
+    std::fs::write(osv.join("GHSA-pypi.json"), pypi_only.to_string()).expect("record");
+    let output = fixture.ward(&["db", "import", osv.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "import failed: {output:?}");
+
+    let saved = fixture.path("go.json");
+    let inventory = json!({
+        "schema_version": 1,
+        "device": {},
+        "collected_at": "2026-01-01T00:00:00Z",
+        "software": [{
+            "name": "example.com/b",
+            "version": "v0.5.0",
+            "package_type": "golang",
+            "ecosystem": "Go",
+            "collector": "go-mod"
+        }]
+    });
+    std::fs::write(&saved, inventory.to_string()).expect("inventory written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains("no feed of its own for Go (1)"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("no advisory data"), "{warnings}");
+}
+
 /// Writes a root with the fixture's dpkg packages plus NodeSource's `nodejs`, a
 /// pip-installed `requests` and a Debian-shipped `urllib3` whose files dpkg lists, and
 /// imports two PyPI records; returns the root.
@@ -768,4 +830,145 @@ fn inventory_accepts_walk_flags() {
         .filter_map(|row| row["package_type"].as_str())
         .collect();
     assert!(types.iter().all(|t| *t == "deb"), "{types:?}");
+}
+
+fn shared_dir() -> PathBuf {
+    std::env::var_os("WARD_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")))
+}
+
+/// A root with this machine's dpkg status, an old pip-installed `requests` and `urllib3`,
+/// and a Debian-owned `requests`, scanned against the real PyPI and Debian OSV exports.
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn real_pypi_findings_next_to_dpkg() {
+    let shared = shared_dir();
+    let fixture = Fixture {
+        dir: tempfile::tempdir().expect("temporary directory"),
+    };
+    let status = std::fs::read_to_string(
+        shared.join("fixtures/pkgdb/dpkg/debian-12-bookworm-amd64-this-machine.status"),
+    )
+    .expect("this machine's dpkg status");
+    fixture.write_root("root", &status);
+    let root = fixture.path("root");
+    let site = "opt/app/venv/lib/python3.11/site-packages";
+    let files = [
+        (
+            format!("{site}/requests-2.25.0.dist-info/METADATA"),
+            "Metadata-Version: 2.1\nName: requests\nVersion: 2.25.0\n",
+        ),
+        (
+            format!("{site}/urllib3-1.26.4.dist-info/METADATA"),
+            "Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.4\n",
+        ),
+        (
+            "usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO".to_owned(),
+            "Metadata-Version: 1.2\nName: requests\nVersion: 2.28.1\n",
+        ),
+        (
+            "var/lib/dpkg/info/python3-requests.list".to_owned(),
+            "/.\n/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO\n",
+        ),
+    ];
+    for (relative, contents) in &files {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
+        std::fs::write(path, contents).expect("file written");
+    }
+
+    let pypi = shared.join("data/osv/PyPI/all.zip");
+    let debian = shared.join("data/osv/Debian/all.zip");
+    let output = fixture.ward(&[
+        "db",
+        "import",
+        pypi.to_str().expect("UTF-8 path"),
+        debian.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "import failed: {output:?}");
+
+    let (report, warnings) = scan_root_json(&fixture, &root, &[]);
+
+    // Independent expectation: every PyPI record of the export whose ranges hold the
+    // installed version, evaluated with Python `packaging` 24 and merged by alias.
+    let expected: [(&str, &str, &str); 6] = [
+        ("CVE-2023-32681", "requests", "2.31.0"),
+        ("CVE-2024-35195", "requests", "2.32.0"),
+        ("CVE-2021-33503", "urllib3", "1.26.5"),
+        ("CVE-2023-43804", "urllib3", "1.26.17"),
+        ("CVE-2023-45803", "urllib3", "1.26.18"),
+        ("CVE-2024-37891", "urllib3", "1.26.19"),
+    ];
+    let mut actual: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["component"]["ecosystem"] == "PyPI")
+        .map(|finding| {
+            (
+                finding["vulnerability_id"].as_str().expect("id").to_owned(),
+                finding["component"]["advisory_package"]
+                    .as_str()
+                    .expect("package")
+                    .to_owned(),
+                finding["fixed_version"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    actual.sort();
+    let mut expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(id, package, fixed)| ((*id).to_owned(), (*package).to_owned(), (*fixed).to_owned()))
+        .collect();
+    expected.sort();
+    assert_eq!(actual, expected, "PyPI findings");
+
+    let requests = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|finding| finding["vulnerability_id"] == "CVE-2023-32681")
+        .expect("requests finding");
+    assert_eq!(
+        requests["aliases"],
+        json!(["GHSA-j8r2-6x86-q33q", "PYSEC-2023-74"]),
+        "GHSA and PYSEC records merged"
+    );
+    assert_eq!(
+        requests["component"]["packages"][0]["path"],
+        format!("{site}/requests-2.25.0.dist-info/METADATA"),
+        "only the pip-installed copy is matched"
+    );
+
+    let debian_findings = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["component"]["ecosystem"] == "Debian:12")
+        .count();
+    assert!(
+        debian_findings > 500,
+        "dpkg findings kept: {debian_findings}"
+    );
+
+    let not_assessed: Vec<(&str, &str)> = report["not_assessed"]
+        .as_array()
+        .expect("not_assessed")
+        .iter()
+        .map(|row| {
+            (
+                row["name"].as_str().expect("name"),
+                row["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        not_assessed,
+        [("nodejs", "third_party_build"), ("requests", "os_owned")]
+    );
+    assert!(!warnings.contains("no advisory data"), "{warnings}");
 }

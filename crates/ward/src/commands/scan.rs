@@ -182,8 +182,9 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
         None => &empty,
     };
     let assessment = ward_assess::assess(&inventory, intel);
-    if database.is_some() {
+    if let Some(db) = &database {
         warn_assessment(&assessment, &mut warnings);
+        warn_missing_feeds(db, &inventory, &assessment, &mut warnings)?;
     }
     let report = ward_risk::prioritize(assessment, intel);
 
@@ -389,6 +390,72 @@ fn warn_assessment(assessment: &ward_assess::Assessment, warnings: &mut Vec<Stri
             warnings.push(diagnostic.message.clone());
         }
     }
+}
+
+/// Warns about namespaces that have some advisories but no feed of their own.
+///
+/// An OSV export carries a few records of other ecosystems (the PyPI export lists some Go
+/// and npm packages), so a namespace can pass the no-advisory-data check with a handful of
+/// stray records. Sources are named after their feed (`osv:Go`, or `alpine-secdb`, `pypa`,
+/// `rustsec`), so a namespace matched by none of those names was most likely matched against
+/// a small part of its advisories. Namespaces already reported as having no data are left
+/// out. OS-owned packages are not counted, because they were not matched in the namespace.
+fn warn_missing_feeds(
+    db: &IntelDb,
+    inventory: &Inventory,
+    assessment: &ward_assess::Assessment,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let sources = db
+        .sources()
+        .context("cannot list the intel database's sources")?;
+    let without_data: Vec<&str> = assessment
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_deref() == Some(ward_assess::NO_ADVISORY_DATA))
+        .filter_map(|d| d.ecosystem.as_deref())
+        .collect();
+
+    let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in &inventory.software {
+        let Some(ecosystem) = row.ecosystem.as_deref() else {
+            continue;
+        };
+        if row.owned_by.is_some() || without_data.contains(&ecosystem) {
+            continue;
+        }
+        let base = ecosystem.split(':').next().unwrap_or(ecosystem);
+        let feed_names = feed_source_names(base);
+        if !sources.iter().any(|info| feed_names.contains(&info.name)) {
+            *missing.entry(base).or_default() += 1;
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+
+    let listed: Vec<String> = missing
+        .iter()
+        .map(|(base, count)| format!("{base} ({count})"))
+        .collect();
+    warnings.push(format!(
+        "the intel database has no feed of its own for {}, so those packages were matched only against the few advisories other feeds list for them; import their OSV all.zip files with `ward db import` or run `ward db update`",
+        listed.join(", ")
+    ));
+    Ok(())
+}
+
+/// Returns the names of the sources that cover a namespace (without its release).
+fn feed_source_names(base: &str) -> Vec<String> {
+    let mut names = vec![format!("osv:{base}")];
+    let other = match base {
+        "Alpine" => Some(ward_intel::feeds::alpine::SOURCE),
+        "PyPI" => Some(ward_intel::feeds::pypa::SOURCE),
+        "crates.io" => Some(ward_intel::feeds::rustsec::SOURCE),
+        _ => None,
+    };
+    names.extend(other.map(str::to_owned));
+    names
 }
 
 /// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,
