@@ -43,6 +43,18 @@ pub enum Tier {
     Other,
 }
 
+impl Tier {
+    /// Returns the tier's name as written in JSON (`nvd_primary`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Vendor => "vendor",
+            Tier::Cna => "cna",
+            Tier::NvdPrimary => "nvd_primary",
+            Tier::Other => "other",
+        }
+    }
+}
+
 /// The severity entry chosen to show, with its score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChosenSeverity<'a> {

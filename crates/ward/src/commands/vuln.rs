@@ -1,16 +1,14 @@
-//! `ward vuln show ID`: everything the intel database stores about one vulnerability.
+//! `ward vuln show ID`: one vulnerability merged from every source in the intel database.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::{json, Value};
-use ward_intel::cvss::CvssVector;
-use ward_intel::{Intel, IntelDb};
+use ward_intel::{AffectedPackage, IntelDb, ScoredSeverity, Vulnerability};
 
 use crate::cli::GlobalArgs;
 use crate::commands::db::{db_path, write_stdout};
 use crate::exit::ExitStatus;
+use crate::printer;
 
 /// Arguments of `ward vuln`.
 #[derive(Debug, Args)]
@@ -23,9 +21,9 @@ pub struct VulnArgs {
 /// The `ward vuln` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum VulnCommand {
-    /// Show a vulnerability by any of its ids (CVE, GHSA, OSV, DSA, …): its records from
-    /// every source, aliases, scores with provenance, KEV and EPSS, affected packages per
-    /// ecosystem and references.
+    /// Show a vulnerability by any of its ids (CVE, GHSA, OSV, DSA, DEBIAN-CVE, RUSTSEC,
+    /// PYSEC, ALSA, …): its records from every source, aliases, scores with provenance, KEV
+    /// and EPSS, SSVC, affected packages per ecosystem and release, and references.
     Show(ShowArgs),
 }
 
@@ -37,16 +35,17 @@ pub struct ShowArgs {
     pub id: String,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
 }
 
 /// Output formats of `ward vuln show`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
-    /// Readable text.
-    Text,
-    /// JSON for tools.
+    /// Readable text with tables.
+    #[value(alias = "text")]
+    Table,
+    /// The merged vulnerability as JSON, with OSV records in full.
     Json,
 }
 
@@ -59,221 +58,348 @@ pub fn run(global: &GlobalArgs, args: VulnArgs) -> anyhow::Result<ExitStatus> {
 
 fn show(global: &GlobalArgs, args: ShowArgs) -> anyhow::Result<ExitStatus> {
     let db = IntelDb::open(&db_path(global)?)?;
-    let document = collect(&db, &args.id)?;
-    if document["records"].as_array().is_none_or(Vec::is_empty)
-        && document["kev"].as_array().is_none_or(Vec::is_empty)
-        && document["epss"].as_array().is_none_or(Vec::is_empty)
-    {
-        anyhow::bail!(
+    let Some(vulnerability) = db.vulnerability(&args.id)? else {
+        let error = anyhow::anyhow!(
             "vulnerability `{}` not found in the intel database",
-            args.id
+            args.id.trim()
         );
-    }
+        return Err(printer::with_hint(
+            error,
+            "no imported source names this id; `ward db status` lists the sources, and `ward db import` or `ward db update` adds more",
+        ));
+    };
 
-    let mut out = String::new();
-    match args.format {
-        ShowFormat::Json => out = serde_json::to_string_pretty(&document)? + "\n",
-        ShowFormat::Text => print_text(&mut out, &document),
-    }
+    let out = match args.format {
+        ShowFormat::Json => serde_json::to_string_pretty(&vulnerability)? + "\n",
+        ShowFormat::Table => render(&vulnerability),
+    };
     write_stdout(&out)?;
     Ok(ExitStatus::Success)
 }
 
-/// Gathers the records of every alias of `id`, with KEV, EPSS and computed CVSS scores.
-fn collect(db: &IntelDb, id: &str) -> anyhow::Result<Value> {
-    let aliases = db.aliases(id)?;
-    let mut related = BTreeSet::new();
-    let mut records = Vec::new();
-    let mut scores = Vec::new();
-    let mut kev = Vec::new();
-    let mut epss = Vec::new();
-
-    for alias in &aliases {
-        related.extend(db.related(alias)?);
-        for stored in db.records(alias)? {
-            scores.extend(severities(&stored.source, &stored.record));
-            records.push(json!({ "source": stored.source, "record": stored.record }));
-        }
-        if let Some(entry) = db.kev(alias)? {
-            let mut value = serde_json::to_value(&entry)?;
-            if let (Some(object), Some(Value::Object(details))) =
-                (value.as_object_mut(), db.kev_details(alias)?)
-            {
-                object.extend(details);
-            }
-            kev.push(value);
-        }
-        if let Some(score) = db.epss(alias)? {
-            epss.push(serde_json::to_value(&score)?);
-        }
-    }
-    for alias in &aliases {
-        related.remove(alias);
-    }
-
-    Ok(json!({
-        "id": id,
-        "aliases": aliases,
-        "related": related,
-        "scores": scores,
-        "kev": kev,
-        "epss": epss,
-        "records": records,
-    }))
+/// Renders the merged vulnerability as text: a header, then one table per section.
+fn render(vulnerability: &Vulnerability) -> String {
+    let mut out = String::new();
+    render_header(&mut out, vulnerability);
+    render_sources(&mut out, vulnerability);
+    render_scores(&mut out, vulnerability);
+    render_affected(&mut out, vulnerability);
+    render_cpe(&mut out, vulnerability);
+    render_references(&mut out, vulnerability);
+    out
 }
 
-/// Lists a record's severity entries (record-level and per package) with computed scores.
-fn severities(source: &str, record: &Value) -> Vec<Value> {
-    let mut found = Vec::new();
-    let record_id = record["id"].as_str().unwrap_or_default();
-    let mut add = |item: &Value, package: Option<&Value>| {
-        let kind = item["type"].as_str().unwrap_or_default();
-        let vector = item["score"].as_str().unwrap_or_default();
-        let computed = vector
-            .parse::<CvssVector>()
-            .ok()
-            .map(|parsed| parsed.score());
-        found.push(json!({
-            "source": source,
-            "record": record_id,
-            "package": package.map(|package| json!({"ecosystem": package["ecosystem"], "name": package["name"]})),
-            "type": kind,
-            "vector": vector,
-            "version": computed.map(|score| score.version.to_string()),
-            "score": computed.map(|score| score.value),
-            "score_kind": computed.map(|score| score.kind.to_string()),
-            "rating": computed.map(|score| format!("{:?}", score.rating())),
-        }));
-    };
-    for item in record["severity"].as_array().into_iter().flatten() {
-        add(item, None);
+fn render_header(out: &mut String, vulnerability: &Vulnerability) {
+    let _ = write!(out, "{}", vulnerability.primary_id);
+    if vulnerability.primary_id != vulnerability.id {
+        let _ = write!(out, " (looked up as {})", vulnerability.id);
     }
-    for affected in record["affected"].as_array().into_iter().flatten() {
-        for item in affected["severity"].as_array().into_iter().flatten() {
-            add(item, Some(&affected["package"]));
-        }
+    let _ = writeln!(out);
+    if let Some(summary) = &vulnerability.summary {
+        let _ = writeln!(out, "  {}", first_line(summary));
     }
-    found
-}
-
-fn print_text(out: &mut String, document: &Value) {
-    let list = |value: &Value| -> String {
-        let items: Vec<&str> = value
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        if items.is_empty() {
-            "-".to_owned()
-        } else {
-            items.join(", ")
-        }
+    if vulnerability.withdrawn {
+        let _ = writeln!(
+            out,
+            "  status: withdrawn or rejected by every source; it yields no finding"
+        );
+    }
+    let _ = writeln!(out, "  aliases: {}", join_or_dash(&vulnerability.aliases));
+    let _ = writeln!(out, "  related: {}", join_or_dash(&vulnerability.related));
+    let shown = match &vulnerability.shown_severity {
+        Some(severity) => describe_severity(severity),
+        None => "no score".to_owned(),
     };
-    let _ = writeln!(out, "{}", document["id"].as_str().unwrap_or_default());
-    let _ = writeln!(out, "  aliases: {}", list(&document["aliases"]));
-    let _ = writeln!(out, "  related: {}", list(&document["related"]));
+    let _ = writeln!(out, "  severity: {shown}");
 
-    for entry in document["kev"].as_array().into_iter().flatten() {
+    for entry in &vulnerability.kev {
         let _ = writeln!(
             out,
             "  known exploited (CISA KEV): added {}, due {}, ransomware use: {}",
-            entry["date_added"].as_str().unwrap_or("-"),
-            entry["due_date"].as_str().unwrap_or("-"),
-            if entry["known_ransomware_use"].as_bool() == Some(true) {
+            entry.date_added,
+            entry
+                .due_date
+                .map_or_else(|| "-".to_owned(), |date| date.to_string()),
+            if entry.known_ransomware_use {
                 "known"
             } else {
                 "unknown"
             },
         );
     }
-    for score in document["epss"].as_array().into_iter().flatten() {
+    for score in &vulnerability.epss {
         let _ = writeln!(
             out,
             "  EPSS {}: {:.5} (percentile {:.5}) on {}, model {}",
-            score["cve_id"].as_str().unwrap_or_default(),
-            score["score"].as_f64().unwrap_or_default(),
-            score["percentile"].as_f64().unwrap_or_default(),
-            score["date"].as_str().unwrap_or("unknown date"),
-            score["model_version"].as_str().unwrap_or("unknown"),
+            score.cve_id,
+            score.score,
+            score.percentile,
+            score
+                .date
+                .map_or_else(|| "unknown date".to_owned(), |date| date.to_string()),
+            score.model_version.as_deref().unwrap_or("unknown"),
         );
     }
-    for score in document["scores"].as_array().into_iter().flatten() {
-        let computed = match score["score"].as_f64() {
-            Some(value) => format!(
-                "{value:.1} {} (CVSS {} {})",
-                score["rating"].as_str().unwrap_or_default(),
-                score["version"].as_str().unwrap_or_default(),
-                score["score_kind"].as_str().unwrap_or_default()
-            ),
-            None => "not a CVSS vector".to_owned(),
-        };
+    for entry in &vulnerability.ssvc {
+        let decision = &entry.decision;
         let _ = writeln!(
             out,
-            "  severity from {} ({}): {} {} = {computed}",
-            score["source"].as_str().unwrap_or_default(),
-            score["record"].as_str().unwrap_or_default(),
-            score["type"].as_str().unwrap_or_default(),
-            score["vector"].as_str().unwrap_or_default(),
+            "  SSVC ({}, {}): exploitation {}, automatable {}, technical impact {}",
+            decision.provider,
+            entry.cve_id,
+            decision.exploitation.as_deref().unwrap_or("-"),
+            decision.automatable.as_deref().unwrap_or("-"),
+            decision.technical_impact.as_deref().unwrap_or("-"),
         );
     }
+    if !vulnerability.weaknesses.is_empty() {
+        let weaknesses: Vec<String> = vulnerability
+            .weaknesses
+            .iter()
+            .map(|weakness| format!("{} ({})", weakness.cwe, weakness.provider))
+            .collect();
+        let _ = writeln!(out, "  weaknesses: {}", weaknesses.join(", "));
+    }
+}
 
-    for stored in document["records"].as_array().into_iter().flatten() {
-        print_record(
+fn render_sources(out: &mut String, vulnerability: &Vulnerability) {
+    let mut rows = vec![row(&[
+        "RECORD", "SOURCE", "FORMAT", "RELATION", "MODIFIED", "STATE",
+    ])];
+    for record in &vulnerability.records {
+        let state = if record.withdrawn.is_some() {
+            "withdrawn".to_owned()
+        } else if record.rejected {
+            "rejected".to_owned()
+        } else {
+            record.state.clone().unwrap_or_else(|| "-".to_owned())
+        };
+        rows.push(vec![
+            record.id.clone(),
+            record.source.clone(),
+            record.format.clone(),
+            record.relation.clone(),
+            record.modified.map_or_else(
+                || "-".to_owned(),
+                |time| time.format("%Y-%m-%d").to_string(),
+            ),
+            state,
+        ]);
+    }
+    section(out, "Sources", &rows);
+}
+
+fn render_scores(out: &mut String, vulnerability: &Vulnerability) {
+    if vulnerability.severities.is_empty() {
+        let _ = writeln!(out, "\nScores: none stated by any source (no score)");
+        return;
+    }
+    let mut rows = vec![row(&[
+        "SOURCE", "TIER", "RECORD", "CVSS", "SCORE", "RATING", "STATED", "VECTOR",
+    ])];
+    for severity in &vulnerability.severities {
+        let score = match (severity.score, &severity.score_kind) {
+            (Some(score), Some(kind)) => format!("{score:.1} {kind}"),
+            _ => "-".to_owned(),
+        };
+        let mut source = severity.source.clone();
+        if let Some((ecosystem, name)) = &severity.package {
+            let _ = write!(source, " [{ecosystem} {name}]");
+        }
+        rows.push(vec![
+            source,
+            severity.tier.as_str().to_owned(),
+            severity.record.clone(),
+            severity.version.clone().unwrap_or_else(|| "-".to_owned()),
+            score,
+            severity.rating.clone(),
+            severity
+                .stated_score
+                .map_or_else(|| "-".to_owned(), |score| format!("{score:.1}")),
+            severity.value.clone(),
+        ]);
+    }
+    section(out, "Scores", &rows);
+}
+
+fn render_affected(out: &mut String, vulnerability: &Vulnerability) {
+    if vulnerability.affected.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nAffected packages");
+    for package in &vulnerability.affected {
+        let _ = writeln!(
             out,
-            stored["source"].as_str().unwrap_or_default(),
-            &stored["record"],
+            "  affected: {} {}: {} (record {}, {}{}; severity {})",
+            package.ecosystem,
+            package.package,
+            describe_ranges(package),
+            package.record,
+            package.source,
+            if package.withdrawn { ", withdrawn" } else { "" },
+            package
+                .shown_severity
+                .as_ref()
+                .map_or_else(|| "no score".to_owned(), describe_severity),
         );
     }
 }
 
-fn print_record(out: &mut String, source: &str, record: &Value) {
-    let _ = writeln!(out);
+fn render_cpe(out: &mut String, vulnerability: &Vulnerability) {
+    let Some(cpe) = &vulnerability.cpe_configurations else {
+        return;
+    };
     let _ = writeln!(
         out,
-        "{} (source {source})",
-        record["id"].as_str().unwrap_or_default()
+        "\nCPE configurations ({}): {}",
+        cpe.origin,
+        cpe.configurations.len()
     );
-    if let Some(summary) = record["summary"].as_str() {
-        let _ = writeln!(out, "  {summary}");
-    }
-    for key in ["published", "modified", "withdrawn"] {
-        if let Some(time) = record[key].as_str() {
-            let _ = writeln!(out, "  {key}: {time}");
-        }
-    }
-    for affected in record["affected"].as_array().into_iter().flatten() {
-        let package = &affected["package"];
-        let Some(name) = package["name"].as_str() else {
-            continue;
-        };
-        let mut events = Vec::new();
-        for range in affected["ranges"].as_array().into_iter().flatten() {
-            for event in range["events"].as_array().into_iter().flatten() {
-                if let Some((kind, version)) =
-                    event.as_object().and_then(|object| object.iter().next())
-                {
-                    events.push(format!("{kind} {}", version.as_str().unwrap_or_default()));
+    for configuration in &cpe.configurations {
+        for node in &configuration.nodes {
+            for cpe_match in node.cpe_match.iter().filter(|item| item.vulnerable) {
+                let mut bounds = Vec::new();
+                let pairs = [
+                    (">=", &cpe_match.version_start_including),
+                    (">", &cpe_match.version_start_excluding),
+                    ("<=", &cpe_match.version_end_including),
+                    ("<", &cpe_match.version_end_excluding),
+                ];
+                for (operator, bound) in pairs {
+                    if let Some(bound) = bound {
+                        bounds.push(format!("{operator} {bound}"));
+                    }
                 }
+                let _ = writeln!(
+                    out,
+                    "  vulnerable: {} {}",
+                    cpe_match.criteria,
+                    bounds.join(", ")
+                );
             }
         }
-        let _ = writeln!(
-            out,
-            "  affected: {} {name}: {}",
-            package["ecosystem"].as_str().unwrap_or_default(),
-            if events.is_empty() {
-                "versions listed".to_owned()
-            } else {
-                events.join(", ")
-            }
-        );
     }
-    for reference in record["references"].as_array().into_iter().flatten() {
-        let _ = writeln!(
-            out,
-            "  reference ({}): {}",
-            reference["type"].as_str().unwrap_or("WEB"),
-            reference["url"].as_str().unwrap_or_default()
+}
+
+fn render_references(out: &mut String, vulnerability: &Vulnerability) {
+    if vulnerability.references.is_empty() {
+        return;
+    }
+    let mut rows = vec![row(&["URL", "KINDS", "SOURCES"])];
+    for reference in &vulnerability.references {
+        rows.push(vec![
+            reference.url.clone(),
+            join_or_dash(reference.kinds.iter()),
+            join_or_dash(reference.sources.iter()),
+        ]);
+    }
+    section(out, "References", &rows);
+}
+
+/// Writes a titled table with columns padded to their widest cell.
+fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
+    let _ = writeln!(out, "\n{title}");
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|column| {
+            rows.iter()
+                .map(|row| row.get(column).map_or(0, |cell| cell.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::from(" ");
+        for (column, cell) in row.iter().enumerate() {
+            let _ = write!(line, " {cell:<width$}", width = widths[column]);
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|cell| (*cell).to_owned()).collect()
+}
+
+fn describe_severity(severity: &ScoredSeverity) -> String {
+    let tier = severity.tier.as_str();
+    match (severity.score, &severity.version) {
+        (Some(score), Some(version)) => format!(
+            "{} {score:.1} (CVSS {version} {}, from {}, {tier})",
+            severity.rating,
+            severity.score_kind.as_deref().unwrap_or("base"),
+            severity.source
+        ),
+        _ => format!(
+            "{} ({} `{}`, from {}, {tier})",
+            severity.rating, severity.kind, severity.value, severity.source
+        ),
+    }
+}
+
+/// Lists the range events of an affected entry (`introduced 0, fixed 1.2-1`).
+fn describe_ranges(package: &AffectedPackage) -> String {
+    let mut events = Vec::new();
+    for range in package.ranges.as_array().into_iter().flatten() {
+        for event in range["events"].as_array().into_iter().flatten() {
+            if let Some((kind, version)) = event.as_object().and_then(|object| object.iter().next())
+            {
+                events.push(format!("{kind} {}", version.as_str().unwrap_or_default()));
+            }
+        }
+    }
+    match (events.is_empty(), package.versions) {
+        (true, 0) => "no ranges".to_owned(),
+        (true, count) => format!("{count} versions listed"),
+        (false, 0) => events.join(", "),
+        (false, count) => format!("{}; {count} versions listed", events.join(", ")),
+    }
+}
+
+fn join_or_dash<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|item| item.as_ref().to_owned())
+        .collect();
+    if items.is_empty() {
+        "-".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_pads_columns() {
+        let mut out = String::new();
+        let rows = vec![row(&["A", "LONG"]), row(&["wide cell", "x"])];
+        section(&mut out, "Title", &rows);
+        assert_eq!(out, "\nTitle\n  A         LONG\n  wide cell x\n");
+    }
+
+    #[test]
+    fn ranges_and_versions_described() {
+        let package = AffectedPackage {
+            ecosystem: "PyPI".to_owned(),
+            release: None,
+            package: "widget".to_owned(),
+            record: "GHSA-x".to_owned(),
+            source: "osv:PyPI".to_owned(),
+            withdrawn: false,
+            ranges: serde_json::json!([{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2"}]}]),
+            versions: 3,
+            shown_severity: None,
+        };
+        assert_eq!(
+            describe_ranges(&package),
+            "introduced 0, fixed 1.2; 3 versions listed"
         );
     }
 }
