@@ -29,6 +29,7 @@ use crate::progress::Progress;
 use crate::IntelError;
 
 pub(crate) use build::Build;
+pub use cve::{ANCHORE_SOURCE, CVE5_SOURCE, NVD_SOURCE};
 
 /// One path to import, with what the caller knows about it.
 #[derive(Debug, Clone, Default)]
@@ -138,6 +139,17 @@ pub fn import(
     inputs: &[ImportInput],
     progress: &dyn Progress,
 ) -> Result<ImportReport, IntelError> {
+    import_then(db_path, inputs, progress, &|_| Ok(()))
+}
+
+/// Imports like [`import`], then runs `finish` in the same transaction, so that an update
+/// can record facts the files do not state (the end of an NVD sync window).
+pub(crate) fn import_then(
+    db_path: &Path,
+    inputs: &[ImportInput],
+    progress: &dyn Progress,
+    finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
+) -> Result<ImportReport, IntelError> {
     let started = std::time::Instant::now();
     let mut build = Build::start(db_path)?;
     let mut report = ImportReport::default();
@@ -150,6 +162,7 @@ pub fn import(
         for input in inputs {
             input::import_input(&tx, input, &mut report, progress)?;
         }
+        finish(&tx).map_err(|e| IntelError::database(db_path, e))?;
         tx.commit().map_err(|e| IntelError::database(db_path, e))?;
     }
     build.finish()?;

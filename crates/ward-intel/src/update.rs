@@ -6,10 +6,14 @@
 //! - CISA KEV: `https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json`
 //! - FIRST EPSS: `https://epss.empiricalsecurity.com/epss_scores-current.csv.gz`, which
 //!   redirects to the dated file
+//! - Alpine secdb: `https://secdb.alpinelinux.org/<branch>/<main|community>.json`
+//! - NVD: the CVE API 2.0 at `https://services.nvd.nist.gov/rest/json/cves/2.0`, paged and
+//!   incremental (see [`nvd`])
 //!
 //! With a base URL (a mirror, or a test server) every feed comes from below it instead:
 //! `<base>/osv/<Ecosystem>/all.zip`, `<base>/kev/known_exploited_vulnerabilities.json`,
-//! `<base>/epss/epss_scores-current.csv.gz`.
+//! `<base>/epss/epss_scores-current.csv.gz`, `<base>/alpine-secdb/<branch>/<repo>.json`,
+//! `<base>/nvd/rest/json/cves/2.0`.
 //!
 //! Each download is conditional: the `ETag` and `Last-Modified` of the previous download
 //! are stored with the source and sent back as `If-None-Match` and `If-Modified-Since`, so
@@ -18,11 +22,14 @@
 //! responses. Everything downloaded is then imported in one atomic
 //! build (see [`crate::import`]).
 
+pub mod nvd;
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use reqwest::blocking::Client;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::StatusCode;
@@ -35,6 +42,9 @@ const OSV_UPSTREAM: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 const KEV_UPSTREAM: &str =
     "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
 const EPSS_UPSTREAM: &str = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz";
+const ALPINE_SECDB_UPSTREAM: &str = "https://secdb.alpinelinux.org";
+/// Repositories of each Alpine branch that secdb publishes.
+const ALPINE_REPOSITORIES: [&str; 2] = ["main", "community"];
 
 /// Feeds to download and download settings.
 #[derive(Debug, Clone)]
@@ -54,6 +64,16 @@ pub struct UpdateOptions {
     pub retry_delay: Duration,
     /// Limit for connecting and for each read.
     pub timeout: Duration,
+    /// Alpine branches whose secdb files to download (`v3.20`, `edge`).
+    pub alpine_branches: Vec<String>,
+    /// Whether to sync NVD through the CVE API 2.0.
+    pub nvd: bool,
+    /// NVD API key, which raises the rate limit from 5 to 50 requests per 30 s.
+    pub nvd_api_key: Option<nvd::NvdApiKey>,
+    /// Period of NVD's rolling rate limit: 30 s upstream; zero disables waiting (tests).
+    pub nvd_rate_period: Duration,
+    /// Current time for NVD windows; `None` reads the system clock (tests set it).
+    pub now: Option<DateTime<Utc>>,
 }
 
 impl Default for UpdateOptions {
@@ -66,6 +86,11 @@ impl Default for UpdateOptions {
             max_attempts: 4,
             retry_delay: Duration::from_secs(2),
             timeout: Duration::from_secs(60),
+            alpine_branches: Vec::new(),
+            nvd: false,
+            nvd_api_key: None,
+            nvd_rate_period: Duration::from_secs(30),
+            now: None,
         }
     }
 }
@@ -92,6 +117,8 @@ pub struct UpdateReport {
     pub failures: Vec<IntelError>,
     /// The import of the downloaded files, when there were any.
     pub import: Option<ImportReport>,
+    /// Requests sent to the NVD API, retries included.
+    pub nvd_requests: usize,
 }
 
 /// Lists the feeds selected by `options`, with their URLs.
@@ -124,6 +151,31 @@ pub fn feeds(options: &UpdateOptions) -> Vec<Feed> {
                 ecosystem.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "_")
             ),
         });
+    }
+    let mut branches: Vec<&str> = options
+        .alpine_branches
+        .iter()
+        .map(|branch| branch.trim())
+        .filter(|branch| !branch.is_empty())
+        .collect();
+    branches.sort_unstable();
+    branches.dedup();
+    for branch in branches {
+        for repository in ALPINE_REPOSITORIES {
+            let path = format!("{}/{repository}.json", encode_path_segment(branch));
+            let url = match base {
+                Some(base) => format!("{base}/alpine-secdb/{path}"),
+                None => format!("{ALPINE_SECDB_UPSTREAM}/{path}"),
+            };
+            feeds.push(Feed {
+                source: format!("alpine-secdb:{branch}/{repository}"),
+                url,
+                file_name: format!(
+                    "alpine-{}-{repository}.json",
+                    branch.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "_")
+                ),
+            });
+        }
     }
     if options.kev {
         let url = match base {
@@ -194,6 +246,40 @@ pub fn ecosystems_for_os_release(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Returns the Alpine secdb branch of the OS described by an `os-release` file's text
+/// (`VERSION_ID=3.20.3` → `v3.20`; an `_alpha` or `edge` version → `edge`), or `None` for
+/// another OS.
+pub fn alpine_branch_for_os_release(text: &str) -> Option<String> {
+    let mut id = None;
+    let mut version = None;
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        match key.trim() {
+            "ID" => id = Some(value.to_owned()),
+            "VERSION_ID" => version = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+    if id.as_deref() != Some("alpine") {
+        return None;
+    }
+    let version = version?;
+    if version.contains("_alpha") || version.contains("edge") {
+        return Some("edge".to_owned());
+    }
+    let mut parts = version.split('.');
+    let major = parts
+        .next()
+        .filter(|part| part.chars().all(|c| c.is_ascii_digit()))?;
+    let minor = parts
+        .next()
+        .filter(|part| part.chars().all(|c| c.is_ascii_digit()))?;
+    Some(format!("v{major}.{minor}"))
+}
+
 /// Downloads the feeds that changed and imports them into the database at `db_path`.
 ///
 /// Returns `Err` when every download failed, or when the import of the downloaded files
@@ -209,6 +295,11 @@ pub fn update(
     let started = std::time::Instant::now();
     let feeds = feeds(options);
     let validators = stored_validators(db_path)?;
+    let nvd_since = if options.nvd {
+        nvd_synced_until(db_path)?
+    } else {
+        None
+    };
 
     let dir = match db_path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -236,7 +327,12 @@ pub fn update(
             source: Box::new(source),
         })?;
 
-    let outcomes: Vec<(Feed, Result<Outcome, IntelError>)> = std::thread::scope(|scope| {
+    let (outcomes, nvd_outcome) = std::thread::scope(|scope| {
+        let nvd_handle = options.nvd.then(|| {
+            let client = &client;
+            let dir = downloads.path();
+            scope.spawn(move || nvd::sync(client, options, nvd_since, dir, progress))
+        });
         let handles: Vec<_> = feeds
             .iter()
             .map(|feed| {
@@ -248,7 +344,7 @@ pub fn update(
                 })
             })
             .collect();
-        feeds
+        let outcomes: Vec<(Feed, Result<Outcome, IntelError>)> = feeds
             .iter()
             .cloned()
             .zip(handles)
@@ -261,7 +357,16 @@ pub fn update(
                 });
                 (feed, result)
             })
-            .collect()
+            .collect();
+        let nvd_outcome = nvd_handle.map(|handle| {
+            handle.join().unwrap_or_else(|_| {
+                Err(IntelError::Download {
+                    url: nvd::NVD_API_UPSTREAM.to_owned(),
+                    source: "NVD download thread panicked".into(),
+                })
+            })
+        });
+        (outcomes, nvd_outcome)
     });
 
     let mut report = UpdateReport::default();
@@ -284,6 +389,27 @@ pub fn update(
         }
     }
 
+    // Every page is imported, even an empty one, so that the `nvd` source exists and its
+    // snapshot moves to the end of the window.
+    let mut synced_until = None;
+    match nvd_outcome {
+        Some(Ok(sync)) => {
+            report.downloaded.push(import::NVD_SOURCE.to_owned());
+            report.nvd_requests = sync.requests;
+            synced_until = Some(sync.synced_until);
+            inputs.extend(sync.pages.into_iter().map(|path| ImportInput {
+                path,
+                source_name: Some(import::NVD_SOURCE.to_owned()),
+                download: None,
+            }));
+        }
+        Some(Err(error)) => {
+            tracing::error!(source = import::NVD_SOURCE, error = %error, "NVD sync failed");
+            report.failures.push(error);
+        }
+        None => {}
+    }
+
     if inputs.is_empty() && !report.failures.is_empty() && report.not_modified.is_empty() {
         let failures = std::mem::take(&mut report.failures);
         return Err(match failures.len() {
@@ -295,7 +421,23 @@ pub fn update(
         });
     }
     if !inputs.is_empty() {
-        report.import = Some(import::import(db_path, &inputs, progress)?);
+        // The snapshot of an NVD sync is the end of its last window, not the newest page
+        // `timestamp`, which the server sets after the window's end.
+        let set_snapshot = |tx: &rusqlite::Transaction| -> rusqlite::Result<()> {
+            if let Some(until) = synced_until {
+                tx.execute(
+                    "UPDATE source SET snapshot_at = ?1 WHERE name = ?2",
+                    rusqlite::params![until, import::NVD_SOURCE],
+                )?;
+            }
+            Ok(())
+        };
+        report.import = Some(import::import_then(
+            db_path,
+            &inputs,
+            progress,
+            &set_snapshot,
+        )?);
     }
 
     tracing::info!(
@@ -320,6 +462,20 @@ fn stored_validators(db_path: &Path) -> Result<HashMap<String, Validators>, Inte
         .into_iter()
         .map(|source| (source.name, (source.etag, source.last_modified)))
         .collect())
+}
+
+/// Returns the end of the last NVD sync (the `nvd` source's snapshot), or `None` when NVD
+/// was never imported and the next sync must page through every CVE.
+fn nvd_synced_until(db_path: &Path) -> Result<Option<DateTime<Utc>>, IntelError> {
+    if !db_path.exists() {
+        return Ok(None);
+    }
+    let db = IntelDb::open(db_path)?;
+    Ok(db
+        .sources()?
+        .into_iter()
+        .find(|source| source.name == import::NVD_SOURCE)
+        .and_then(|source| source.snapshot_at))
 }
 
 /// `ETag` and `Last-Modified` of a source's previous download.

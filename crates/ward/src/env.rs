@@ -7,5 +7,9 @@ pub const WARD_DB: &str = "WARD_DB";
 /// tests. The layout below it is the same as the layout of `ward db import` inputs.
 pub const WARD_FEED_BASE_URL: &str = "WARD_FEED_BASE_URL";
 
+/// NVD API key for `ward db update --nvd`, sent in the `apiKey` header; it raises NVD's
+/// rate limit from 5 to 50 requests per 30 s. Never logged.
+pub const WARD_NVD_API_KEY: &str = "WARD_NVD_API_KEY";
+
 /// Disables colour when set to any non-empty value (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";

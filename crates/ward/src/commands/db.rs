@@ -33,7 +33,9 @@ pub struct DbArgs {
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
     /// Import feed files: OSV all.zip exports or directories of OSV JSON records, the CISA
-    /// KEV JSON, FIRST EPSS CSV or CSV.gz. Formats are detected by content.
+    /// KEV JSON, FIRST EPSS CSV or CSV.gz, RustSec and PyPA repository zips, Alpine secdb
+    /// JSON, NVD CVE API 2.0 pages and feeds, CVE JSON 5 records or zips of them, and
+    /// Anchore's NVD overrides tar.gz. Formats are detected by content.
     Import(ImportArgs),
     /// Download the feeds that changed and import them.
     Update(UpdateArgs),
@@ -65,7 +67,9 @@ pub struct UpdateArgs {
 
     /// Base URL that replaces every upstream host, for mirrors and tests. Files are read
     /// from `<base>/osv/<Ecosystem>/all.zip`, `<base>/kev/known_exploited_vulnerabilities.json`
-    /// and `<base>/epss/epss_scores-current.csv.gz`.
+    /// and `<base>/epss/epss_scores-current.csv.gz`; Alpine secdb from
+    /// `<base>/alpine-secdb/<branch>/<repo>.json` and the NVD API from
+    /// `<base>/nvd/rest/json/cves/2.0`.
     #[arg(long, env = env::WARD_FEED_BASE_URL, value_name = "URL")]
     pub base_url: Option<String>,
 
@@ -76,6 +80,25 @@ pub struct UpdateArgs {
     /// Skip the FIRST EPSS scores.
     #[arg(long)]
     pub no_epss: bool,
+
+    /// Sync NVD through its CVE API 2.0: every CVE on the first run (about 15 minutes
+    /// without an API key), then only the records modified since the last run.
+    ///
+    /// Default: on when the database already holds NVD data. An API key in
+    /// `WARD_NVD_API_KEY` raises the rate limit from 5 to 50 requests per 30 s.
+    #[arg(long, overrides_with = "no_nvd")]
+    pub nvd: bool,
+
+    /// Skip NVD even when the database already holds NVD data.
+    #[arg(long, overrides_with = "nvd")]
+    pub no_nvd: bool,
+
+    /// Alpine branch whose secdb files (main and community) to download (`v3.20`,
+    /// `edge`); repeat for several.
+    ///
+    /// Default: this machine's branch when it runs Alpine, from /etc/os-release.
+    #[arg(long = "alpine-branch", value_name = "BRANCH")]
+    pub alpine_branches: Vec<String>,
 }
 
 /// Arguments of `ward db status`.
@@ -199,11 +222,27 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
             printer::warn_user("no OSV ecosystem known for this OS; downloading KEV and EPSS only (use --ecosystem)");
         }
     }
+    let mut alpine_branches = args.alpine_branches.clone();
+    if alpine_branches.is_empty() {
+        alpine_branches.extend(host_alpine_branch());
+    }
+    let nvd = if args.nvd {
+        true
+    } else if args.no_nvd {
+        false
+    } else {
+        has_nvd_source(&path)
+    };
     let options = UpdateOptions {
         ecosystems,
         kev: !args.no_kev,
         epss: !args.no_epss,
         base_url: args.base_url.filter(|url| !url.is_empty()),
+        alpine_branches,
+        nvd,
+        nvd_api_key: std::env::var(env::WARD_NVD_API_KEY)
+            .ok()
+            .and_then(|key| update::nvd::NvdApiKey::new(&key)),
         ..UpdateOptions::default()
     };
 
@@ -264,6 +303,25 @@ fn host_ecosystems() -> Vec<String> {
         .find_map(|path| std::fs::read_to_string(path).ok())
         .map(|text| update::ecosystems_for_os_release(&text))
         .unwrap_or_default()
+}
+
+fn host_alpine_branch() -> Option<String> {
+    ["/etc/os-release", "/usr/lib/os-release"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| update::alpine_branch_for_os_release(&text))
+}
+
+/// Returns whether the database holds an `nvd` source, so that NVD, once synced, stays
+/// current without `--nvd`. A missing or unreadable database counts as `false`.
+fn has_nvd_source(path: &std::path::Path) -> bool {
+    IntelDb::open(path)
+        .and_then(|db| db.sources())
+        .is_ok_and(|sources| {
+            sources
+                .iter()
+                .any(|source| source.name == import::NVD_SOURCE)
+        })
 }
 
 fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatus> {
