@@ -34,6 +34,18 @@ pub enum IntelError {
         supported: i64,
     },
 
+    /// The database was written by an older ward whose OSV layout this build does not
+    /// read; importing or updating into it drops its OSV sources and rebuilds them.
+    #[error("intel database `{path}` has schema version {found}, whose OSV records this ward no longer reads (version {required} or newer needed); rebuild it with `ward db update` or `ward db import PATH…`")]
+    RebuildRequired {
+        /// Database file.
+        path: PathBuf,
+        /// Schema version stored in the file.
+        found: i64,
+        /// Oldest schema version this build reads.
+        required: i64,
+    },
+
     /// No default database location: neither `XDG_DATA_HOME` nor `HOME` is set.
     #[error("no default intel database location: neither `XDG_DATA_HOME` nor `HOME` is set")]
     NoDefaultPath,

@@ -18,6 +18,7 @@
 mod build;
 mod cve;
 mod input;
+mod record;
 mod write;
 
 use std::path::{Path, PathBuf};

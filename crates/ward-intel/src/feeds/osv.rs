@@ -50,8 +50,8 @@ pub struct ParsedRecord {
     pub severity: Vec<RawSeverity>,
     /// `affected[]`, in record order.
     pub affected: Vec<ParsedAffected>,
-    /// The record without `affected[]`, as compact JSON.
-    pub body: String,
+    /// The record without `affected[]`: a JSON object.
+    pub body: Value,
 }
 
 /// One `affected[]` entry of a [`ParsedRecord`].
@@ -63,8 +63,8 @@ pub struct ParsedAffected {
     pub package: String,
     /// Entry-level `severity[]`.
     pub severity: Vec<RawSeverity>,
-    /// The entry as compact JSON.
-    pub entry: String,
+    /// The entry, verbatim: a JSON object.
+    pub entry: Value,
 }
 
 /// One OSV `severity[]` item.
@@ -174,8 +174,8 @@ pub fn parse_value(value: Value) -> Result<ParsedRecord, RecordProblem> {
         }
     };
     let mut affected = Vec::with_capacity(entries.len());
-    for (index, entry) in entries.iter().enumerate() {
-        let raw = RawAffected::deserialize(entry)
+    for (index, entry) in entries.into_iter().enumerate() {
+        let raw = RawAffected::deserialize(&entry)
             .map_err(|error| problem(format!("invalid `affected[{index}]`: {error}")))?;
         let (ecosystem, package) = match raw.package {
             Some(package) => (package.ecosystem, package.name),
@@ -185,11 +185,11 @@ pub fn parse_value(value: Value) -> Result<ParsedRecord, RecordProblem> {
             ecosystem,
             package,
             severity: raw.severity,
-            entry: entry.to_string(),
+            entry,
         });
     }
 
-    let body = rest.to_string();
+    let body = rest;
 
     Ok(ParsedRecord {
         id: header.id,
@@ -206,13 +206,13 @@ pub fn parse_value(value: Value) -> Result<ParsedRecord, RecordProblem> {
     })
 }
 
-/// Converts a stored `affected[]` entry back into an [`Affected`].
+/// Converts a stored `affected[]` entry (JSON bytes) back into an [`Affected`].
 pub fn affected_from_entry(
     ecosystem: &str,
     package: &str,
-    entry: &str,
+    entry: &[u8],
 ) -> Result<Affected, String> {
-    let raw: RawAffected = serde_json::from_str(entry).map_err(|error| error.to_string())?;
+    let raw: RawAffected = serde_json::from_slice(entry).map_err(|error| error.to_string())?;
     Ok(Affected {
         ecosystem: ecosystem.to_owned(),
         package: package.to_owned(),
@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn body_keeps_unknown_fields_without_affected() {
         let record = parse_record(DSA.as_bytes()).unwrap();
-        let body: Value = serde_json::from_str(&record.body).unwrap();
+        let body = &record.body;
 
         assert!(body.get("affected").is_none());
         assert_eq!(body["schema_version"], "1.6.0");
@@ -292,7 +292,9 @@ mod tests {
     fn stored_entry_converts_to_affected() {
         let record = parse_record(DSA.as_bytes()).unwrap();
         let first = &record.affected[0];
-        let affected = affected_from_entry(&first.ecosystem, &first.package, &first.entry).unwrap();
+        let entry = first.entry.to_string();
+        let affected =
+            affected_from_entry(&first.ecosystem, &first.package, entry.as_bytes()).unwrap();
 
         assert_eq!(
             affected.purl.as_deref(),

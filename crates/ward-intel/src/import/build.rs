@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use tempfile::NamedTempFile;
 
-use crate::db::{migrate, SCHEMA_VERSION};
+use crate::db::{migrate, REBUILD_BELOW, SCHEMA_VERSION};
 use crate::IntelError;
 
 /// A copy of the database (or a new one) being written next to the real file.
@@ -30,18 +30,7 @@ impl Build {
             path: dir.clone(),
             source,
         })?;
-        let file_name = target
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{file_name}."))
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|source| IntelError::Read {
-                path: dir.clone(),
-                source,
-            })?;
+        let temp = new_temp_file(target)?;
         if target.exists() {
             fs_err::copy(target, temp.path()).map_err(|source| IntelError::Read {
                 path: target.to_owned(),
@@ -66,6 +55,16 @@ impl Build {
                 supported: SCHEMA_VERSION,
             });
         }
+        if version > 0 && version < REBUILD_BELOW {
+            // Migration 3 cannot convert the old OSV rows, so it drops their sources; the
+            // inputs of this import or update then fill the new layout.
+            tracing::warn!(
+                path = %target.display(),
+                from = version,
+                "intel database predates the current OSV layout; its OSV sources are dropped \
+                 and must be imported again"
+            );
+        }
         migrate(&mut conn).map_err(db_error)?;
 
         Ok(Build {
@@ -80,30 +79,33 @@ impl Build {
         &mut self.conn
     }
 
-    /// Compacts the copy when replaced sources left much free space, then renames it over
-    /// the target.
+    /// Writes a compacted copy of the working file and renames it over the target.
+    ///
+    /// `VACUUM INTO` rewrites every table and index in key order, so pages are full even
+    /// where rows arrived in random order (index entries, alias edges) or replaced
+    /// sources left free pages; it made the Debian database 7% smaller for 0.6 s.
     pub fn finish(self) -> Result<(), IntelError> {
         let Build { target, temp, conn } = self;
         let temp_path = temp.path().to_owned();
         let db_error = |e| IntelError::database(&temp_path, e);
 
-        let (free, total): (i64, i64) = conn
-            .query_row(
-                "SELECT * FROM pragma_freelist_count, pragma_page_count",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .map_err(db_error)?;
-        if free * 4 > total {
-            tracing::debug!(
-                free_pages = free,
-                pages = total,
-                "compacting intel database"
-            );
-            conn.execute_batch("VACUUM").map_err(db_error)?;
-        }
         conn.execute_batch("PRAGMA optimize").map_err(db_error)?;
+        let compact = new_temp_file(&target)?;
+        let compact_path = compact.path().to_owned();
+        let compact_name = compact_path.to_str().ok_or_else(|| IntelError::Read {
+            path: compact_path.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "database directory path is not valid UTF-8",
+            ),
+        })?;
+        tracing::debug!(path = %compact_path.display(), "compacting intel database");
+        conn.execute("VACUUM INTO ?1", [compact_name])
+            .map_err(db_error)?;
         conn.close().map_err(|(_, e)| db_error(e))?;
+        drop(temp);
+        let temp = compact;
+        let temp_path = compact_path;
 
         let io_error = |source| IntelError::Read {
             path: temp_path.clone(),
@@ -121,5 +123,77 @@ impl Build {
             }
         }
         Ok(())
+    }
+}
+
+/// Creates an empty hidden file next to `target`, deleted when dropped.
+fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|source| IntelError::Read { path: dir, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::IntelDb;
+
+    /// Writes a database at schema version 2 with one OSV source and a KEV source.
+    fn version_2_database(path: &Path) {
+        let mut conn = Connection::open(path).unwrap();
+        crate::db::migrate_to(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO source (id, name, format, origin, imported_at, record_count, skipped_count)
+                 VALUES (1, 'osv:Debian', 'osv', 'all.zip', '2026-01-01T00:00:00Z', 1, 0),
+                        (2, 'kev', 'kev', 'kev.json', '2026-01-01T00:00:00Z', 0, 0);
+             INSERT INTO advisory (pk, id, source_id, aliases, related, severity, body)
+                 VALUES (1, 'DSA-1', 1, '[]', '[]', '[]', '{}');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn old_layout_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intel.sqlite");
+        version_2_database(&path);
+
+        let error = IntelDb::open(&path).unwrap_err();
+
+        assert!(matches!(
+            error,
+            IntelError::RebuildRequired { found: 2, .. }
+        ));
+        let message = error.to_string();
+        assert!(message.contains("ward db update"), "{message}");
+        assert!(message.contains("ward db import"), "{message}");
+    }
+
+    #[test]
+    fn build_drops_old_osv_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intel.sqlite");
+        version_2_database(&path);
+
+        Build::start(&path).unwrap().finish().unwrap();
+
+        let db = IntelDb::open(&path).unwrap();
+        let names: Vec<String> = db
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|source| source.name)
+            .collect();
+        assert_eq!(names, ["kev"]);
     }
 }

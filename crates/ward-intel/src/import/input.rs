@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde_json::Value;
 
-use super::write::{self, EncodedRecord, SourceMeta};
+use super::record::{self, PreparedRecord, SourceCodec, SourceWriter};
+use super::write::{self, SourceMeta};
 use super::{ImportInput, ImportProblem, ImportReport};
 use crate::feeds::{epss, kev, osv};
 use crate::progress::{Progress, ProgressUnit};
@@ -171,18 +172,11 @@ fn import_json(
     let default_name = format!("file:{}", absolute(path).display());
     let label = path.display().to_string();
     let count = records.len();
-    let records = std::sync::Mutex::new(records.into_iter().map(Some).collect::<Vec<_>>());
     let records = &records;
     let reader = move || {
         Box::new(move |index: usize| {
-            let value = records
-                .lock()
-                .ok()
-                .and_then(|mut items| items.get_mut(index).and_then(Option::take));
-            let result = match value {
-                Some(value) => {
-                    osv::parse_value(value).map(|record| Some(EncodedRecord::encode(record)))
-                }
+            let result = match records.get(index) {
+                Some(value) => osv::parse_value(value.clone()).map(Some),
                 None => Ok(None),
             };
             (String::new(), result)
@@ -300,28 +294,37 @@ fn write_advisories(
         .unwrap_or_else(|| default_name.to_owned());
     let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
 
+    let mut prepared = Vec::with_capacity(records.len());
+    let mut problems = Vec::new();
+    for result in records {
+        match result {
+            Ok(advisory) => prepared.push(PreparedRecord::from_advisory(&advisory)),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let codec = SourceCodec::train(&sample(&prepared));
+    let mut encoder = codec.encoder().map_err(|e| io_error(path, e))?;
+    let mut writer = SourceWriter::new(tx, source_id, &codec).map_err(db_error(path))?;
+
     let mut stored = 0u64;
     let mut skipped = 0u64;
     let mut newest: Option<DateTime<Utc>> = None;
-    for result in records {
-        match result {
-            Ok(advisory) => {
-                let record = EncodedRecord::from_advisory(&advisory);
-                write::insert_record(tx, source_id, &name, &record).map_err(db_error(path))?;
-                stored += 1;
-                if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
-                    newest = newest.max(Some(modified));
-                }
-            }
-            Err(problem) => {
-                skipped += 1;
-                report.problems.push(ImportProblem {
-                    file: format!("{}!{}", path.display(), problem.location),
-                    id: problem.id,
-                    message: problem.message,
-                });
-            }
+    for record in prepared {
+        let record = encoder.encode(record).map_err(|e| io_error(path, e))?;
+        if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
+            newest = newest.max(Some(modified));
         }
+        writer.insert(record).map_err(db_error(path))?;
+        stored += 1;
+    }
+    writer.finish().map_err(db_error(path))?;
+    for problem in problems {
+        skipped += 1;
+        report.problems.push(ImportProblem {
+            file: format!("{}!{}", path.display(), problem.location),
+            id: problem.id,
+            message: problem.message,
+        });
     }
 
     let meta = SourceMeta {
@@ -469,7 +472,7 @@ fn import_zip(
     write_osv(tx, input, &label, None, count, &reader, report, progress)
 }
 
-type EntryResult = Result<Option<EncodedRecord>, osv::RecordProblem>;
+type EntryResult = Result<Option<osv::ParsedRecord>, osv::RecordProblem>;
 type EntryReader<'a> = Box<dyn FnMut(usize) -> (String, EntryResult) + 'a>;
 
 fn read_zip_entry(
@@ -515,8 +518,7 @@ fn read_zip_entry(
     {
         return (name, Err(problem(format!("corrupt zip entry: {error}"))));
     }
-    let result = osv::parse_record(&bytes).map(|record| Some(EncodedRecord::encode(record)));
-    (name, result)
+    (name, osv::parse_record(&bytes).map(Some))
 }
 
 fn import_directory(
@@ -574,9 +576,7 @@ fn import_directory(
                         return (name, Err(problem));
                     }
                 };
-                let result =
-                    osv::parse_record(&bytes).map(|record| Some(EncodedRecord::encode(record)));
-                (name, result)
+                (name, osv::parse_record(&bytes).map(Some))
             }) as EntryReader<'_>
         };
         write_osv(tx, input, &label, None, count, &reader, report, progress)?;
@@ -636,6 +636,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IntelError> {
 /// Parses `count` records on worker threads and writes them on this one, as one source.
 ///
 /// `make_reader` gives each worker its own reader (a zip archive handle is not shared).
+/// A sample of the records is read first to train the source's compression dictionaries,
+/// so that the workers can compress what they parse.
 #[allow(clippy::too_many_arguments)]
 fn write_osv<'a>(
     tx: &Transaction,
@@ -652,6 +654,9 @@ fn write_osv<'a>(
     let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
     let provenance = input.source_name.clone().or_else(|| default_name.clone());
 
+    let codec = train_codec(count, make_reader);
+    let mut writer = SourceWriter::new(tx, source_id, &codec).map_err(db_error(path))?;
+
     let bar = progress.start(label, Some(count as u64), ProgressUnit::Records);
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -662,22 +667,37 @@ fn write_osv<'a>(
     let mut skipped = 0u64;
     let mut newest: Option<DateTime<Utc>> = None;
     let mut ecosystems: HashMap<String, u64> = HashMap::new();
-    // Records are written under a placeholder provenance and renamed with the source.
-    let pending_provenance = provenance.clone().unwrap_or_else(|| "pending".to_owned());
 
     std::thread::scope(|scope| -> Result<(), IntelError> {
-        let (sender, receiver) = mpsc::sync_channel::<(String, EntryResult)>(CHANNEL_DEPTH);
+        let (sender, receiver) = mpsc::sync_channel::<(String, EncodedResult)>(CHANNEL_DEPTH);
         for _ in 0..workers {
             let sender = sender.clone();
             let next = &next;
+            let codec = &codec;
             scope.spawn(move || {
                 let mut read = make_reader();
+                let mut encoder = codec.encoder();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     if index >= count {
                         break;
                     }
-                    if sender.send(read(index)).is_err() {
+                    let (name, result) = read(index);
+                    let encoded = result.and_then(|parsed| match (parsed, &mut encoder) {
+                        (None, _) => Ok(None),
+                        (Some(parsed), Ok(encoder)) => encoder
+                            .encode(PreparedRecord::new(parsed))
+                            .map(Some)
+                            .map_err(|error| osv::RecordProblem {
+                                id: None,
+                                message: format!("compression failed: {error}"),
+                            }),
+                        (Some(parsed), Err(error)) => Err(osv::RecordProblem {
+                            id: Some(parsed.id),
+                            message: format!("compressor unavailable: {error}"),
+                        }),
+                    });
+                    if sender.send((name, encoded)).is_err() {
                         break;
                     }
                 }
@@ -695,8 +715,6 @@ fn write_osv<'a>(
             match result {
                 Ok(None) => {}
                 Ok(Some(record)) => {
-                    write::insert_record(tx, source_id, &pending_provenance, &record)
-                        .map_err(db_error(path))?;
                     stored += 1;
                     if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
                         newest = newest.max(Some(modified));
@@ -704,6 +722,7 @@ fn write_osv<'a>(
                     for base in record.base_ecosystems() {
                         *ecosystems.entry(base.to_owned()).or_default() += 1;
                     }
+                    writer.insert(record).map_err(db_error(path))?;
                 }
                 Err(problem) => {
                     skipped += 1;
@@ -719,6 +738,7 @@ fn write_osv<'a>(
         Ok(())
     })?;
     bar.finish();
+    writer.finish().map_err(db_error(path))?;
 
     let name = provenance.unwrap_or_else(|| match majority(&ecosystems) {
         Some(ecosystem) => format!("osv:{ecosystem}"),
@@ -729,13 +749,6 @@ fn write_osv<'a>(
                 .unwrap_or_default()
         ),
     });
-    if name != pending_provenance {
-        tx.execute(
-            "UPDATE severity SET provenance = ?1 WHERE advisory IN (SELECT pk FROM advisory WHERE source_id = ?2)",
-            rusqlite::params![name, source_id],
-        )
-        .map_err(db_error(path))?;
-    }
     let meta = SourceMeta {
         name,
         format: "osv".to_owned(),
@@ -749,6 +762,41 @@ fn write_osv<'a>(
     write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
     finish_report(report, meta, started);
     Ok(())
+}
+
+type EncodedResult = Result<Option<record::EncodedRecord>, osv::RecordProblem>;
+
+/// Trains the source's dictionaries on records spread evenly over the input, so that
+/// records of every kind and age are represented (a Debian export lists its CVE records
+/// before its DSAs).
+fn train_codec<'a>(
+    count: usize,
+    make_reader: &(dyn Fn() -> EntryReader<'a> + Sync),
+) -> SourceCodec {
+    if count < crate::db::packed::MIN_SAMPLES {
+        return SourceCodec::default();
+    }
+    let step = (count / record::DICTIONARY_SAMPLES).max(1);
+    let mut read = make_reader();
+    let samples: Vec<PreparedRecord> = (0..count)
+        .step_by(step)
+        .filter_map(|index| read(index).1.ok().flatten())
+        .map(PreparedRecord::new)
+        .collect();
+    SourceCodec::train(&samples.iter().collect::<Vec<_>>())
+}
+
+/// Returns up to [`record::DICTIONARY_SAMPLES`] records spread evenly over `records`.
+fn sample(records: &[PreparedRecord]) -> Vec<&PreparedRecord> {
+    let step = (records.len() / record::DICTIONARY_SAMPLES).max(1);
+    records.iter().step_by(step).collect()
+}
+
+fn io_error(path: &Path, error: std::io::Error) -> IntelError {
+    IntelError::Read {
+        path: path.to_owned(),
+        source: error,
+    }
 }
 
 /// Returns the ecosystem most records name, ties broken by name so the result is stable.
