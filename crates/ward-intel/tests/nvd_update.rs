@@ -476,7 +476,10 @@ fn alpine_secdb_for_branch() {
 fn alpine_branch_from_os_release() {
     let cases = [
         ("ID=alpine\nVERSION_ID=3.20.3\n", Some("v3.20")),
-        ("ID=\"alpine\"\nVERSION_ID=\"3.21.0_alpha20240807\"\n", Some("edge")),
+        (
+            "ID=\"alpine\"\nVERSION_ID=\"3.21.0_alpha20240807\"\n",
+            Some("edge"),
+        ),
         ("ID=alpine\n", None),
         ("ID=debian\nVERSION_ID=\"12\"\n", None),
     ];
