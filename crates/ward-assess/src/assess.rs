@@ -68,7 +68,13 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
         }
     }
 
-    coverage.report(intel, &mut assessment.diagnostics);
+    let without_data = coverage.report(intel, &mut assessment.diagnostics);
+    let rows_without_data: usize = without_data.values().sum();
+    assessment.stats.software_assessed = assessment
+        .stats
+        .software_assessed
+        .saturating_sub(rows_without_data);
+    assessment.stats.software_without_advisory_data = without_data;
     let mut schemeless: Vec<_> = schemeless_ecosystems.into_iter().collect();
     schemeless.sort();
     for (ecosystem, packages) in schemeless {

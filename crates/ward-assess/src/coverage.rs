@@ -27,13 +27,19 @@ impl Coverage {
         entry.1 += records;
     }
 
-    /// Adds a warning for each namespace without data.
+    /// Adds a warning for each namespace without data and returns the rows of each such
+    /// namespace, so that the caller can count them as not assessed.
     ///
     /// The intel source decides when it can ([`Intel::has_ecosystem`]). When it cannot, an
     /// OS namespace in which not one installed package has a record is taken as lacking
     /// data, because every distribution release has advisories for its base packages. A
     /// language namespace is not judged that way, since a few packages may have none.
-    pub fn report(&self, intel: &dyn Intel, diagnostics: &mut Vec<Diagnostic>) {
+    pub fn report(
+        &self,
+        intel: &dyn Intel,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> BTreeMap<String, usize> {
+        let mut without_data = BTreeMap::new();
         for (ecosystem, &(rows, records)) in &self.counts {
             let has_data = match intel.has_ecosystem(ecosystem) {
                 Ok(Some(has_data)) => has_data,
@@ -54,6 +60,7 @@ impl Coverage {
             if has_data {
                 continue;
             }
+            without_data.insert(ecosystem.clone(), rows);
             diagnostics.push(
                 Diagnostic::new(
                     DiagnosticLevel::Warning,
@@ -69,5 +76,6 @@ impl Coverage {
                 .with_code(NO_ADVISORY_DATA),
             );
         }
+        without_data
     }
 }

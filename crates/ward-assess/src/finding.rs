@@ -1,5 +1,7 @@
 //! Findings and the evidence behind them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ward_inventory::DiagnosticLevel;
 
@@ -24,8 +26,13 @@ pub struct Assessment {
 pub struct AssessmentStats {
     /// Software rows in the inventory.
     pub software_total: usize,
-    /// Software rows matched against the advisories of their namespace.
+    /// Software rows matched against the advisories of their namespace. Rows of a namespace
+    /// the intel source has no advisory data for are not counted here.
     pub software_assessed: usize,
+    /// Software rows per namespace (`Debian:12`) that were not assessed because the intel
+    /// source has no advisory data for that namespace; absent namespaces have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub software_without_advisory_data: BTreeMap<String, usize>,
     /// Software rows without an advisory namespace, so not matched at all.
     pub software_without_ecosystem: usize,
     /// Language packages installed by an OS package, judged through that package's

@@ -255,6 +255,17 @@ pub enum FailThreshold {
 }
 
 impl FailThreshold {
+    /// Returns the threshold as written on the command line and in JSON (`critical`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailThreshold::Critical => "critical",
+            FailThreshold::High => "high",
+            FailThreshold::Medium => "medium",
+            FailThreshold::Low => "low",
+            FailThreshold::Any => "any",
+        }
+    }
+
     /// Returns whether an affected finding with this priority meets the threshold.
     ///
     /// A known exploited vulnerability meets every threshold, because exploitation in the

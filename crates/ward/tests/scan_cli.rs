@@ -972,3 +972,180 @@ fn real_pypi_findings_next_to_dpkg() {
     );
     assert!(!warnings.contains("no advisory data"), "{warnings}");
 }
+
+#[test]
+fn kev_only_database_not_assessed() {
+    let fixture = Fixture::new();
+    let database = fixture.path("kev-only.sqlite");
+    let kev = fixture.path("kev.json");
+    let output = fixture.ward_with_db(
+        &database,
+        &["db", "import", kev.to_str().expect("UTF-8 path")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let root = fixture.path("root");
+    let scan = ["scan", "--root", root.to_str().expect("UTF-8 path")];
+
+    let mut json_scan = scan.to_vec();
+    json_scan.extend_from_slice(&["--format", "json"]);
+    let output = fixture.ward_with_db(&database, &json_scan, &[]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report["summary"]["software_assessed"], 0);
+    assert_eq!(
+        report["summary"]["software_without_advisory_data"]["Debian:12"],
+        4
+    );
+
+    let output = fixture.ward_with_db(&database, &scan, &[]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("4 packages not assessed: no advisory data for Debian:12"),
+        "{text}"
+    );
+    assert!(!text.contains("no affected package found"), "{text}");
+
+    let mut with_threshold = scan.to_vec();
+    with_threshold.extend_from_slice(&["--fail-on", "high"]);
+    let output = fixture.ward_with_db(&database, &with_threshold, &[]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let text = stdout(&output);
+    assert!(
+        text.contains("--fail-on high not checked (4 packages not assessed): exit code 2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn offline_without_database_assesses_nothing() {
+    let fixture = Fixture::new();
+    let root = fixture.path("root");
+    let missing = fixture.path("missing.sqlite");
+    let arguments = [
+        "scan",
+        "--offline",
+        "--format",
+        "json",
+        "--root",
+        root.to_str().expect("UTF-8 path"),
+    ];
+
+    let output = fixture.ward_with_db(&missing, &arguments, &[]);
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report["summary"]["software_assessed"], 0);
+    assert_eq!(
+        report["summary"]["software_without_advisory_data"]["Debian:12"],
+        4
+    );
+}
+
+#[test]
+fn fail_on_outcome_line() {
+    let fixture = Fixture::new();
+
+    let text = stdout(&fixture.scan(&["--fail-on", "critical"]));
+    assert!(
+        text.trim_end()
+            .ends_with("findings at or above critical: exit code 1"),
+        "{text}"
+    );
+
+    let without = fixture.path("clean");
+    fixture.write_root("clean", "");
+    let output = fixture.ward(&[
+        "scan",
+        "--root",
+        without.to_str().expect("UTF-8 path"),
+        "--fail-on",
+        "high",
+    ]);
+    let text = stdout(&output);
+    assert!(
+        text.trim_end()
+            .ends_with("No findings at or above high: exit code 0"),
+        "{text}"
+    );
+
+    let text = stdout(&fixture.scan(&[]));
+    assert!(!text.contains("exit code"), "{text}");
+}
+
+#[test]
+fn alpine_secdb_is_own_feed() {
+    let fixture = Fixture::new();
+    let secdb = fixture.path("alpine-secdb/v3.20");
+    std::fs::create_dir_all(&secdb).expect("secdb directory");
+    let main = json!({
+        "distroversion": "v3.20",
+        "reponame": "main",
+        "packages": [{"pkg": {"name": "openssl", "secfixes": {"3.3.2-r0": ["CVE-2024-0001"]}}}]
+    });
+    std::fs::write(secdb.join("main.json"), main.to_string()).expect("secdb written");
+    let database = fixture.path("alpine.sqlite");
+    let output = fixture.ward_with_db(
+        &database,
+        &[
+            "db",
+            "import",
+            secdb.join("main.json").to_str().expect("UTF-8 path"),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let saved = fixture.path("alpine.json");
+    let inventory = json!({
+        "schema_version": 1,
+        "device": {},
+        "collected_at": "2026-01-01T00:00:00Z",
+        "software": [{
+            "name": "libssl3",
+            "version": "3.3.1-r0",
+            "architecture": "x86_64",
+            "package_type": "apk",
+            "ecosystem": "Alpine:v3.20",
+            "source_name": "openssl",
+            "source_version": null,
+            "status": null,
+            "purl": null,
+            "path": null,
+            "collector": "apk"
+        }]
+    });
+    std::fs::write(&saved, inventory.to_string()).expect("inventory written");
+
+    let output = fixture.ward_with_db(
+        &database,
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--inventory",
+            saved.to_str().expect("UTF-8 path"),
+        ],
+        &[],
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(report["summary"]["affected_with_fix"], 1, "{report}");
+    let warnings = stderr(&output);
+    assert!(!warnings.contains("no feed of its own"), "{warnings}");
+}
+
+#[test]
+fn stale_source_warns() {
+    let fixture = Fixture::new();
+
+    let output = fixture.scan(&[]);
+
+    // The fixture's KEV catalog is dated 2026-08-07, older than 14 days from any run date
+    // after 2026-08-21.
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains("source `kev` is ") && warnings.contains("run `ward db update`"),
+        "{warnings}"
+    );
+}

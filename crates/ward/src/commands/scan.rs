@@ -2,9 +2,10 @@
 //! print ranked recommendations.
 //!
 //! Exit codes: 0 when the scan completed and nothing met `--fail-on`; 1 when an affected
-//! finding met `--fail-on`; 2 on error. A missing vulnerability database is not an error
-//! without `--fail-on`: the inventory summary is printed with a warning and the exit code
-//! is 0. With `--fail-on` it is 2, because the threshold could not be checked.
+//! finding met `--fail-on`; 2 on error. A missing vulnerability database, or a namespace
+//! of the inventory the database has no advisory data for, is not an error without
+//! `--fail-on`: the scan prints what it could with a warning and exits with 0. With
+//! `--fail-on` it exits with 2, because the threshold could not be checked for every row.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
-use ward_intel::{Intel, IntelDb, IntelError, MemoryIntel};
+use ward_intel::{Advisory, EpssScore, Intel, IntelDb, IntelError, KevEntry, SourceInfo};
 use ward_inventory::{collect, CollectOptions, DiagnosticLevel, Inventory, SCHEMA_VERSION};
 use ward_risk::FailThreshold;
 
@@ -46,8 +47,9 @@ pub struct ScanArgs {
     /// Exit with status 1 when an affected finding is at or above this severity.
     ///
     /// A known exploited vulnerability (CISA KEV) meets every threshold. A finding without a
-    /// CVSS score meets only `any`. Unknown findings never do. Without vulnerability data
-    /// the scan exits with status 2, since the threshold cannot be checked.
+    /// CVSS score meets only `any`. Unknown findings never do. Without a database, or when
+    /// the database has no advisory data for a namespace of the inventory, the scan exits
+    /// with status 2, since the threshold cannot be checked for every package.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
@@ -176,15 +178,15 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
     };
     let database = open_database(&database_path, &inventory, &args, global, &mut warnings)?;
 
-    let empty = MemoryIntel::new();
     let intel: &dyn Intel = match &database {
         Some(db) => db,
-        None => &empty,
+        None => &NoDatabase,
     };
     let assessment = ward_assess::assess(&inventory, intel);
     if let Some(db) = &database {
         warn_assessment(&assessment, &mut warnings);
         warn_missing_feeds(db, &inventory, &assessment, &mut warnings)?;
+        warn_stale_sources(db, &inventory, &mut warnings)?;
     }
     let report = ward_risk::prioritize(assessment, intel);
 
@@ -259,12 +261,35 @@ const MISSING_DATABASE_HINT: &str = "import the feeds with `ward db import <OSV 
      <known_exploited_vulnerabilities.json> <epss_scores.csv.gz>`, or download them with \
      `ward db update`";
 
+/// The intel source used when no database could be opened: it has no advisories and says
+/// so for every namespace, so that every row is counted as not assessed.
+struct NoDatabase;
+
+impl Intel for NoDatabase {
+    fn advisories_for(&self, _: &str, _: &str) -> Result<Vec<Advisory>, IntelError> {
+        Ok(Vec::new())
+    }
+
+    fn kev(&self, _: &str) -> Result<Option<KevEntry>, IntelError> {
+        Ok(None)
+    }
+
+    fn epss(&self, _: &str) -> Result<Option<EpssScore>, IntelError> {
+        Ok(None)
+    }
+
+    fn has_ecosystem(&self, _: &str) -> Result<Option<bool>, IntelError> {
+        Ok(Some(false))
+    }
+}
+
 /// Chooses the exit status per the module's rules.
 fn exit_status(scan: &ScanReport) -> ExitStatus {
     let Some(fail_on) = &scan.fail_on else {
         return ExitStatus::Success;
     };
-    if !scan.database.available {
+    let some_rows_unassessed = !scan.summary.stats.software_without_advisory_data.is_empty();
+    if !scan.database.available || some_rows_unassessed {
         return ExitStatus::Error;
     }
     if fail_on.findings_at_or_above > 0 {
@@ -395,11 +420,13 @@ fn warn_assessment(assessment: &ward_assess::Assessment, warnings: &mut Vec<Stri
 /// Warns about namespaces that have some advisories but no feed of their own.
 ///
 /// An OSV export carries a few records of other ecosystems (the PyPI export lists some Go
-/// and npm packages), so a namespace can pass the no-advisory-data check with a handful of
-/// stray records. Sources are named after their feed (`osv:Go`, or `alpine-secdb`, `pypa`,
-/// `rustsec`), so a namespace matched by none of those names was most likely matched against
-/// a small part of its advisories. Namespaces already reported as having no data are left
-/// out. OS-owned packages are not counted, because they were not matched in the namespace.
+/// and npm packages), so a language namespace can pass the no-advisory-data check with a
+/// handful of stray records. Sources are named after their feed (`osv:Go`, `pypa`,
+/// `rustsec`, `alpine-secdb:v3.20/main`), so a language namespace matched by none of those
+/// names was most likely matched against a small part of its advisories. An OS namespace
+/// (`Alpine:v3.20`) gets no stray records, so any advisory the database has for it counts
+/// as its own feed. Namespaces already reported as having no data are left out. OS-owned
+/// packages are not counted, because they were not matched in the namespace.
 fn warn_missing_feeds(
     db: &IntelDb,
     inventory: &Inventory,
@@ -409,25 +436,27 @@ fn warn_missing_feeds(
     let sources = db
         .sources()
         .context("cannot list the intel database's sources")?;
-    let without_data: Vec<&str> = assessment
-        .diagnostics
-        .iter()
-        .filter(|d| d.code.as_deref() == Some(ward_assess::NO_ADVISORY_DATA))
-        .filter_map(|d| d.ecosystem.as_deref())
-        .collect();
+    let without_data = &assessment.stats.software_without_advisory_data;
 
+    let mut has_own_feed: BTreeMap<&str, bool> = BTreeMap::new();
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     for row in &inventory.software {
         let Some(ecosystem) = row.ecosystem.as_deref() else {
             continue;
         };
-        if row.owned_by.is_some() || without_data.contains(&ecosystem) {
+        if row.owned_by.is_some() || without_data.contains_key(ecosystem) {
             continue;
         }
-        let base = ecosystem.split(':').next().unwrap_or(ecosystem);
-        let feed_names = feed_source_names(base);
-        if !sources.iter().any(|info| feed_names.contains(&info.name)) {
-            *missing.entry(base).or_default() += 1;
+        let own_feed = match has_own_feed.get(ecosystem) {
+            Some(&known) => known,
+            None => {
+                let known = namespace_has_own_feed(db, &sources, ecosystem)?;
+                has_own_feed.insert(ecosystem, known);
+                known
+            }
+        };
+        if !own_feed {
+            *missing.entry(base_ecosystem(ecosystem)).or_default() += 1;
         }
     }
     if missing.is_empty() {
@@ -445,6 +474,45 @@ fn warn_missing_feeds(
     Ok(())
 }
 
+/// Returns whether a source that serves `ecosystem` itself was imported: a source named
+/// after its feed, or, for an OS namespace, any advisory for that exact release.
+fn namespace_has_own_feed(
+    db: &IntelDb,
+    sources: &[SourceInfo],
+    ecosystem: &str,
+) -> anyhow::Result<bool> {
+    let feed_names = feed_source_names(base_ecosystem(ecosystem));
+    if sources
+        .iter()
+        .any(|source| is_source_of(&source.name, &feed_names))
+    {
+        return Ok(true);
+    }
+    if !ward_assess::is_os_ecosystem(ecosystem) {
+        return Ok(false);
+    }
+    let has_data = db
+        .has_ecosystem(ecosystem)
+        .with_context(|| format!("cannot check the intel database for `{ecosystem}`"))?;
+    Ok(has_data == Some(true))
+}
+
+/// Returns the namespace without its release (`Alpine` for `Alpine:v3.20`).
+fn base_ecosystem(ecosystem: &str) -> &str {
+    ecosystem.split(':').next().unwrap_or(ecosystem)
+}
+
+/// Returns whether the source `name` is one of `feed_names`, or a part of one
+/// (`alpine-secdb:v3.20/main` is a part of `alpine-secdb`).
+fn is_source_of(name: &str, feed_names: &[String]) -> bool {
+    feed_names.iter().any(|feed| {
+        name == feed
+            || name
+                .strip_prefix(feed.as_str())
+                .is_some_and(|rest| rest.starts_with(':'))
+    })
+}
+
 /// Returns the names of the sources that cover a namespace (without its release).
 fn feed_source_names(base: &str) -> Vec<String> {
     let mut names = vec![format!("osv:{base}")];
@@ -456,6 +524,83 @@ fn feed_source_names(base: &str) -> Vec<String> {
     };
     names.extend(other.map(str::to_owned));
     names
+}
+
+/// Warns about each source the scan used whose data is older than `ward db status` allows.
+///
+/// A namespace feed (`osv:Debian`, `alpine-secdb:v3.20/main`) counts as used when the
+/// inventory has a namespace it serves. Every other source (KEV, EPSS, NVD) is used by the
+/// prioritization of every scan.
+fn warn_stale_sources(
+    db: &IntelDb,
+    inventory: &Inventory,
+    warnings: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let sources = db
+        .sources()
+        .context("cannot list the intel database's sources")?;
+    let now = chrono::Utc::now();
+    let scanned_bases: Vec<&str> = inventory
+        .software
+        .iter()
+        .filter_map(|row| row.ecosystem.as_deref())
+        .map(base_ecosystem)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    for source in &sources {
+        if !is_source_used(&source.name, &scanned_bases) {
+            continue;
+        }
+        let age = source_age_days(source, now);
+        let limit = stale_after_days(&source.format);
+        if age > limit {
+            warnings.push(format!(
+                "source `{}` is {age} days old (stale after {limit} days), so recent vulnerabilities may be missing; run `ward db update`",
+                source.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Returns whether a source was used for a scan that matched namespaces of `scanned_bases`.
+fn is_source_used(name: &str, scanned_bases: &[&str]) -> bool {
+    let namespace_feeds = [
+        ward_intel::feeds::alpine::SOURCE,
+        ward_intel::feeds::pypa::SOURCE,
+        ward_intel::feeds::rustsec::SOURCE,
+    ];
+    let is_namespace_feed = name.starts_with("osv:")
+        || namespace_feeds
+            .iter()
+            .any(|feed| is_source_of(name, &[(*feed).to_owned()]));
+    if !is_namespace_feed {
+        return true;
+    }
+    scanned_bases
+        .iter()
+        .any(|base| is_source_of(name, &feed_source_names(base)))
+}
+
+/// Returns the age of a source's data in whole days, from its snapshot time, else its
+/// import time.
+// NOTE: `ward db status` computes the same age and limits in commands/db.rs, privately; keep
+// the two in step.
+fn source_age_days(source: &SourceInfo, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    let since = source.snapshot_at.unwrap_or(source.imported_at);
+    (now - since).num_days().max(0)
+}
+
+/// Returns the days after which a source counts as stale: OSV exports and EPSS change
+/// daily, the KEV catalog a few times a week.
+fn stale_after_days(format: &str) -> i64 {
+    match format {
+        "epss" => 3,
+        "kev" => 14,
+        _ => 7,
+    }
 }
 
 /// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,

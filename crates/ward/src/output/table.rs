@@ -40,12 +40,59 @@ pub fn render(report: &ScanReport, options: TableOptions) -> String {
                 Style::new().yellow().bold()
             )
         );
+        write_fail_on(&mut out, report);
         return out;
     }
 
+    write_without_data(&mut out, report, paint);
     write_recommendations(&mut out, report, options, paint);
     write_summary(&mut out, report, paint);
+    write_fail_on(&mut out, report);
     out
+}
+
+/// Writes one line per namespace the database has no advisory data for, so that an empty
+/// recommendation list is not read as "nothing affected".
+fn write_without_data(out: &mut String, report: &ScanReport, paint: Painter) {
+    let without_data = &report.summary.stats.software_without_advisory_data;
+    if without_data.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    for (ecosystem, rows) in without_data {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.apply(
+                &format!("{rows} packages not assessed: no advisory data for {ecosystem}."),
+                Style::new().yellow().bold()
+            )
+        );
+    }
+}
+
+/// Writes the `--fail-on` outcome and the exit code it gives.
+fn write_fail_on(out: &mut String, report: &ScanReport) {
+    let Some(fail_on) = &report.fail_on else {
+        return;
+    };
+    let threshold = fail_on.threshold.as_str();
+    let unchecked = if !report.database.available {
+        Some("no vulnerability data".to_owned())
+    } else {
+        let without_data = &report.summary.stats.software_without_advisory_data;
+        let rows: usize = without_data.values().sum();
+        (rows > 0).then(|| format!("{rows} packages not assessed"))
+    };
+    let line = match unchecked {
+        Some(reason) => format!("--fail-on {threshold} not checked ({reason}): exit code 2"),
+        None if fail_on.findings_at_or_above > 0 => format!(
+            "{} findings at or above {threshold}: exit code 1",
+            fail_on.findings_at_or_above
+        ),
+        None => format!("No findings at or above {threshold}: exit code 0"),
+    };
+    let _ = writeln!(out, "\n{line}");
 }
 
 fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
@@ -108,6 +155,18 @@ fn write_recommendations(
 ) {
     let _ = writeln!(out);
     if report.recommendations.is_empty() {
+        if !report
+            .summary
+            .stats
+            .software_without_advisory_data
+            .is_empty()
+        {
+            let _ = writeln!(
+                out,
+                "No recommendations for the packages assessed: none is affected."
+            );
+            return;
+        }
         let _ = writeln!(
             out,
             "{}",
