@@ -77,6 +77,18 @@ pub enum IntelError {
         reason: String,
     },
 
+    /// An import would replace a large source with far fewer records, which usually
+    /// means a partial file (a zip of a few records, a truncated download).
+    #[error("importing would shrink source `{name}` from {old} to {new} records")]
+    SourceShrink {
+        /// Source name (`osv:Debian`).
+        name: String,
+        /// Records stored before the import.
+        old: u64,
+        /// Records the import would store.
+        new: u64,
+    },
+
     /// A download failed after its retries.
     #[error("download of `{url}` failed")]
     Download {

@@ -21,6 +21,7 @@ mod input;
 mod record;
 mod write;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -129,18 +130,41 @@ fn serialize_secs<S: serde::Serializer>(
     serializer.serialize_f64(duration.as_secs_f64())
 }
 
+/// Smallest stored record count that [`ImportOptions::allow_shrink`] protects; smaller
+/// sources (test data, small feeds) may shrink freely.
+pub const SHRINK_GUARD_MIN_RECORDS: u64 = 100;
+
+/// Choices of an import that are not about one input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Accept an import that replaces a source of at least [`SHRINK_GUARD_MIN_RECORDS`]
+    /// records with fewer than half as many. Without it such an import fails with
+    /// [`IntelError::SourceShrink`] and the database is unchanged.
+    pub allow_shrink: bool,
+}
+
 /// Imports `inputs` into the database at `db_path`, creating it when missing.
 ///
 /// All inputs go into one new file that replaces the database only when every input
 /// was read; on `Err` the database is unchanged. Each source named by the inputs
 /// replaces the stored source of the same name.
-#[tracing::instrument(skip_all, fields(db = %db_path.display(), inputs = inputs.len()))]
 pub fn import(
     db_path: &Path,
     inputs: &[ImportInput],
     progress: &dyn Progress,
 ) -> Result<ImportReport, IntelError> {
-    import_then(db_path, inputs, progress, &|_| Ok(()))
+    import_with(db_path, inputs, ImportOptions::default(), progress)
+}
+
+/// Imports like [`import`], with `options`.
+#[tracing::instrument(skip_all, fields(db = %db_path.display(), inputs = inputs.len()))]
+pub fn import_with(
+    db_path: &Path,
+    inputs: &[ImportInput],
+    options: ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport, IntelError> {
+    import_inner(db_path, inputs, options, progress, &|_| Ok(()))
 }
 
 /// Imports like [`import`], then runs `finish` in the same transaction, so that an update
@@ -148,6 +172,16 @@ pub fn import(
 pub(crate) fn import_then(
     db_path: &Path,
     inputs: &[ImportInput],
+    progress: &dyn Progress,
+    finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
+) -> Result<ImportReport, IntelError> {
+    import_inner(db_path, inputs, ImportOptions::default(), progress, finish)
+}
+
+fn import_inner(
+    db_path: &Path,
+    inputs: &[ImportInput],
+    options: ImportOptions,
     progress: &dyn Progress,
     finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
 ) -> Result<ImportReport, IntelError> {
@@ -160,8 +194,15 @@ pub(crate) fn import_then(
         let tx = conn
             .transaction()
             .map_err(|e| IntelError::database(db_path, e))?;
+        let old_counts = source_counts(&tx).map_err(|e| IntelError::database(db_path, e))?;
         for input in inputs {
             input::import_input(&tx, input, &mut report, progress)?;
+        }
+        if !options.allow_shrink {
+            check_shrink(&tx, &old_counts).map_err(|e| match e {
+                ShrinkCheck::Database(e) => IntelError::database(db_path, e),
+                ShrinkCheck::Shrink(error) => error,
+            })?;
         }
         finish(&tx).map_err(|e| IntelError::database(db_path, e))?;
         tx.commit().map_err(|e| IntelError::database(db_path, e))?;
@@ -180,4 +221,41 @@ pub(crate) fn import_then(
         "import finished"
     );
     Ok(report)
+}
+
+/// Returns the record count of every stored source, by name.
+fn source_counts(tx: &rusqlite::Transaction) -> rusqlite::Result<HashMap<String, u64>> {
+    let mut statement = tx.prepare("SELECT name, record_count FROM source")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+enum ShrinkCheck {
+    Database(rusqlite::Error),
+    Shrink(IntelError),
+}
+
+/// Fails when a source that held at least [`SHRINK_GUARD_MIN_RECORDS`] records now holds
+/// fewer than half as many.
+fn check_shrink(
+    tx: &rusqlite::Transaction,
+    old_counts: &HashMap<String, u64>,
+) -> Result<(), ShrinkCheck> {
+    let new_counts = source_counts(tx).map_err(ShrinkCheck::Database)?;
+    let mut names: Vec<&String> = new_counts.keys().collect();
+    names.sort();
+    for name in names {
+        let new = new_counts[name];
+        let Some(&old) = old_counts.get(name) else {
+            continue;
+        };
+        if old >= SHRINK_GUARD_MIN_RECORDS && new.saturating_mul(2) < old {
+            return Err(ShrinkCheck::Shrink(IntelError::SourceShrink {
+                name: name.clone(),
+                old,
+                new,
+            }));
+        }
+    }
+    Ok(())
 }

@@ -250,3 +250,44 @@ fn vuln_show_joins_kev_and_epss() {
         text(&missing.stderr)
     );
 }
+
+/// Writes `count` Debian OSV records into `dir`, one JSON file each.
+fn debian_records(dir: &Path, count: usize) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    for index in 0..count {
+        let id = format!("CVE-2024-{index:04}");
+        std::fs::write(
+            dir.join(format!("{id}.json")),
+            RECORD.replace("CVE-2024-0001", &id),
+        )
+        .unwrap();
+    }
+    dir.display().to_string()
+}
+
+#[test]
+fn import_rejects_shrinking_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let full = debian_records(&dir.path().join("full"), 120);
+    let partial = debian_records(&dir.path().join("partial"), 2);
+    assert_eq!(ward(&db, &["db", "import", &full]).status.code(), Some(0));
+
+    let shrink = ward(&db, &["db", "import", &partial]);
+
+    let stderr = text(&shrink.stderr);
+    assert_ne!(shrink.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("shrink source `osv:Debian` from 120 to 2 records"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-shrink"), "{stderr}");
+    let status = ward(&db, &["db", "status", "--format", "json"]);
+    assert!(text(&status.stdout).contains("\"records\": 120"));
+
+    let allowed = ward(&db, &["db", "import", "--allow-shrink", &partial]);
+
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    let status = ward(&db, &["db", "status", "--format", "json"]);
+    assert!(text(&status.stdout).contains("\"records\": 2"));
+}

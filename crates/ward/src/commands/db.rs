@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{MultiProgress, ProgressDrawTarget, ProgressStyle};
-use ward_intel::import::{self, ImportInput, ImportReport};
+use ward_intel::import::{self, ImportInput, ImportOptions, ImportReport};
 use ward_intel::progress::{Progress, ProgressBar, ProgressUnit};
 use ward_intel::update::{self, UpdateOptions};
 use ward_intel::{IntelDb, IntelError, SourceInfo};
@@ -54,6 +54,11 @@ pub struct ImportArgs {
     /// content (`osv:<Ecosystem>` for an OSV export, `kev`, `epss`).
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+
+    /// Accept an import that replaces a source of 100 or more records with fewer than
+    /// half as many (without it, such an import fails and changes nothing).
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 /// Arguments of `ward db update`.
@@ -84,12 +89,12 @@ pub struct UpdateArgs {
     /// Sync NVD through its CVE API 2.0: every CVE on the first run (about 15 minutes
     /// without an API key), then only the records modified since the last run.
     ///
-    /// Default: on when the database already holds NVD data. An API key in
+    /// Default: on when the database already contains NVD data. An API key in
     /// `WARD_NVD_API_KEY` raises the rate limit from 5 to 50 requests per 30 s.
     #[arg(long, overrides_with = "no_nvd")]
     pub nvd: bool,
 
-    /// Skip NVD even when the database already holds NVD data.
+    /// Skip NVD even when the database already contains NVD data.
     #[arg(long, overrides_with = "nvd")]
     pub no_nvd: bool,
 
@@ -172,11 +177,20 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
         .collect();
 
     let progress = TerminalProgress::new(global.quiet);
-    let report = import::import(&path, &inputs, &progress).map_err(|error| {
-        with_hint(
-            &error,
-            "the database was left unchanged; fix or remove that file and run the import again",
-        )
+    let options = ImportOptions {
+        allow_shrink: args.allow_shrink,
+    };
+    let report = import::import_with(&path, &inputs, options, &progress).map_err(|error| {
+        let hint = match error {
+            IntelError::SourceShrink { .. } => {
+                "the database was left unchanged; check that the file is the complete feed, \
+                 or pass `--allow-shrink` to replace the source anyway"
+            }
+            _ => {
+                "the database was left unchanged; fix or remove that file and run the import again"
+            }
+        };
+        with_hint(&error, hint)
     })?;
     print_import_report(&report, global.quiet);
     Ok(ExitStatus::Success)
@@ -312,7 +326,7 @@ fn host_alpine_branch() -> Option<String> {
         .and_then(|text| update::alpine_branch_for_os_release(&text))
 }
 
-/// Returns whether the database holds an `nvd` source, so that NVD, once synced, stays
+/// Returns whether the database contains an `nvd` source, so that NVD, once synced, stays
 /// current without `--nvd`. A missing or unreadable database counts as `false`.
 fn has_nvd_source(path: &std::path::Path) -> bool {
     IntelDb::open(path)
