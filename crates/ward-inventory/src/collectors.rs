@@ -9,9 +9,9 @@ pub mod apk;
 pub mod apps;
 mod deb822;
 pub mod dpkg;
+pub mod lang;
 pub mod opkg;
 pub mod pacman;
-pub mod lang;
 pub mod rpm;
 
 use std::path::{Path, PathBuf};
