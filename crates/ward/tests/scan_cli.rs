@@ -1149,3 +1149,21 @@ fn stale_source_warns() {
         "{warnings}"
     );
 }
+
+#[test]
+fn logs_to_file_without_ansi() {
+    let fixture = Fixture::new();
+
+    let output = fixture.ward_with_env(
+        &[
+            "scan",
+            "--root",
+            fixture.path("root").to_str().expect("UTF-8 path"),
+        ],
+        &[("RUST_LOG", "debug")],
+    );
+
+    let log = stderr(&output);
+    assert!(log.contains("DEBUG"), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log}");
+}
