@@ -34,6 +34,8 @@ pub trait Intel {
     /// keeping only those entries; withdrawn advisories are left out.
     ///
     /// `ecosystem` is matched exactly (`Debian:12` does not return `Debian:11` entries).
+    /// [`IntelDb`] returns an entry's `versions` empty when every listed version parses
+    /// and lies inside the entry's ranges, because the list then adds no affected version.
     fn advisories_for(&self, ecosystem: &str, package: &str) -> Result<Vec<Advisory>, IntelError>;
 
     /// Returns the CISA KEV entry for a CVE id, or `None` when it is not listed.

@@ -30,7 +30,7 @@ fn import_records(dir: &Path, records: &[Value]) -> IntelDb {
     IntelDb::open(&db_path).unwrap()
 }
 
-/// A DSA-shaped record: `versions[]` lists only versions below the fix.
+/// Builds a DSA-shaped record whose `versions[]` is given and whose range ends at `fixed`.
 fn dsa(id: &str, package: &str, fixed: &str, versions: &[&str]) -> Value {
     json!({
         "schema_version": "1.6.0",
@@ -143,8 +143,8 @@ fn record_reads_back_whole() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].record, record);
 
-    // Both PyPI entries are found under the PEP 503 name; neither list is covered by a
-    // range (5.0 lies outside it, and the second entry has no range).
+    // Both PyPI entries are found under the PEP 503 name. Neither list is covered by a
+    // range, because 5.0 lies outside it and the second entry has no range.
     let advisory = db
         .advisories_for("PyPI", "zope-interface")
         .unwrap()

@@ -183,7 +183,7 @@ fn prepare_entry(affected: &ParsedAffected, entry: Value) -> (Value, PreparedEnt
 ///
 /// Such a list adds no affected version to the ranges. Its only effect on a verdict would
 /// be to report a match as "listed in versions" without the range's fixed version, so
-/// look-ups leave it out; `IntelDb::records` still returns it.
+/// look-ups leave it out. `IntelDb::records` still returns it.
 fn versions_in_ranges(ecosystem: &str, entry: &Map<String, Value>) -> bool {
     let Some(scheme) = Scheme::from_osv_ecosystem(ecosystem) else {
         return false;
