@@ -77,6 +77,16 @@ pub enum IntelError {
         reason: String,
     },
 
+    /// The lock file that serialises imports of one database could not be locked.
+    #[error("cannot lock `{path}` against other imports of the same database")]
+    Lock {
+        /// Lock file (`<db>.lock`).
+        path: PathBuf,
+        /// Underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// An import would replace a large source with far fewer records, which usually
     /// means a partial file (a zip of a few records, a truncated download).
     #[error("importing would shrink source `{name}` from {old} to {new} records")]

@@ -18,6 +18,7 @@
 mod build;
 mod cve;
 mod input;
+mod lock;
 mod record;
 mod write;
 
@@ -186,6 +187,7 @@ fn import_inner(
     finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
 ) -> Result<ImportReport, IntelError> {
     let started = std::time::Instant::now();
+    let _lock = lock::lock_database(db_path)?;
     let mut build = Build::start(db_path)?;
     let mut report = ImportReport::default();
 
