@@ -1,8 +1,12 @@
 //! Comparator lists in any scheme's order: `>=1.0, <2.0 || =3.0`.
 //!
 //! Terms joined by `,` or white space must all hold; `||` separates alternatives. An operator
-//! is one of `=`, `==`, `!=`, `<`, `<=`, `>`, `>=`; a term without one means `=`. Equality
-//! is the scheme's equality, so under Maven `=1.0` matches `1.0.Final`.
+//! is one of `=`, `==`, `!=`, `<`, `<=`, `>`, `>=`, or dpkg's `<<` and `>>` (strictly less
+//! and greater); a term without one means `=` and is
+//! allowed only as the first term of an alternative, so that trailing words (`>= 1.0 junk`)
+//! are rejected instead of read as an equality. Equality is the scheme's equality, so under
+//! Maven `=1.0` matches `1.0.Final`. A version must contain a digit, because some schemes
+//! (dpkg) order any string and would otherwise accept a word such as `garbage`.
 
 use std::cmp::Ordering;
 
@@ -36,6 +40,8 @@ impl Operator {
     /// Splits a leading operator off `term`; `None` when there is none.
     pub(super) fn split(term: &str) -> (Option<Operator>, &str) {
         let operators = [
+            ("<<", Operator::Less),
+            (">>", Operator::Greater),
             ("==", Operator::Equal),
             ("!=", Operator::NotEqual),
             ("<=", Operator::LessOrEqual),
@@ -52,6 +58,9 @@ impl Operator {
         (None, term)
     }
 }
+
+/// Characters that start an operator; a version never starts with one.
+const OPERATOR_CHARACTERS: &[char] = &['<', '>', '=', '!', '~', '^'];
 
 /// A parsed comparator list: alternatives of terms that must all hold.
 #[derive(Debug, Clone)]
@@ -75,6 +84,9 @@ impl Comparators {
                     return Err(invalid("an operator is followed by another operator"));
                 }
                 let operator = pending.take().or(operator);
+                if rest.starts_with(OPERATOR_CHARACTERS) {
+                    return Err(invalid(&format!("invalid operator in `{word}`")));
+                }
                 if rest.is_empty() {
                     // `>= 1.0`: the version is the next word.
                     pending = operator;
@@ -82,6 +94,16 @@ impl Comparators {
                         return Err(invalid("empty term"));
                     }
                     continue;
+                }
+                if operator.is_none() && !terms.is_empty() {
+                    return Err(invalid(&format!(
+                        "unexpected `{word}` after a term; give each further term an operator"
+                    )));
+                }
+                if !rest.contains(|c: char| c.is_ascii_digit()) {
+                    return Err(invalid(&format!(
+                        "`{rest}` is not a version: it has no digit"
+                    )));
                 }
                 terms.push((operator.unwrap_or(Operator::Equal), scheme.parse(rest)?));
             }
@@ -141,5 +163,44 @@ mod tests {
         }
         let result = Constraint::parse(Language::Comparators, Scheme::Cran, ">=1");
         assert!(result.is_err(), "CRAN rejects a one-number version");
+    }
+
+    #[test]
+    fn comparators_reject_dpkg_nonsense() {
+        let cases = [
+            ("garbage", "`garbage` is not a version"),
+            (">=>=1", "invalid operator in `>=>=1`"),
+            (">= 1.0 junk", "unexpected `junk`"),
+            ("1.0 2.0", "unexpected `2.0`"),
+            ("=<1.0", "invalid operator in `=<1.0`"),
+            ("<~1.0", "invalid operator in `<~1.0`"),
+        ];
+        for (text, reason) in cases {
+            let error = Constraint::parse(Language::Comparators, Scheme::Dpkg, text)
+                .expect_err(text)
+                .to_string();
+            assert!(error.contains(text), "{text:?}: {error}");
+            assert!(error.contains(reason), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn comparators_accept_dpkg_lists() {
+        let cases = [
+            (">= 1.0 < 2.0", "1.5", true),
+            (">=1:2.0-1, <<1:3", "1:2.5-1", true),
+            (">>1.0 <<2.0", "2.0", false),
+            ("1.0-1", "1.0-1", true),
+            ("<1.0~rc1 || >=2", "1.0~beta", true),
+        ];
+        for (text, version, expected) in cases {
+            let constraint = Constraint::parse(Language::Comparators, Scheme::Dpkg, text)
+                .unwrap_or_else(|error| panic!("{text:?} rejected: {error}"));
+            assert_eq!(
+                constraint.matches_str(version),
+                Ok(expected),
+                "{text} with {version}"
+            );
+        }
     }
 }
