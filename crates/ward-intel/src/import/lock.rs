@@ -40,17 +40,56 @@ pub(crate) fn lock_database(db_path: &Path) -> Result<DbLock, IntelError> {
         .open(&path)
         .map_err(lock_error)?;
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => return Ok(DbLock { _file: file }),
-        Err(rustix::io::Errno::WOULDBLOCK) => {}
+        Ok(()) => {}
+        Err(rustix::io::Errno::WOULDBLOCK) => {
+            tracing::warn!(
+                "waiting for another import of `{}` to finish (lock file `{}`)",
+                db_path.display(),
+                path.display()
+            );
+            flock(&file, FlockOperation::LockExclusive)
+                .map_err(|errno| lock_error(errno.into()))?;
+        }
         Err(errno) => return Err(lock_error(errno.into())),
     }
-    tracing::warn!(
-        "waiting for another import of `{}` to finish (lock file `{}`)",
-        db_path.display(),
-        path.display()
-    );
-    flock(&file, FlockOperation::LockExclusive).map_err(|errno| lock_error(errno.into()))?;
+    remove_stale_temp_files(db_path);
     Ok(DbLock { _file: file })
+}
+
+/// Deletes the `.<db name>.*.tmp` working copies that a killed import left next to the
+/// database. The caller holds the lock, so no other import is writing one.
+///
+/// NOTE: opening a database of an older schema migrates it through a working copy
+/// without taking this lock, so a migration running at the same moment can lose its copy
+/// and fail.
+fn remove_stale_temp_files(db_path: &Path) {
+    let Some(name) = db_path.file_name().map(|name| name.to_string_lossy()) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let dir = match db_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if !(file_name.starts_with(&prefix) && file_name.ends_with(".tmp")) {
+            continue;
+        }
+        let path = entry.path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::info!(path = %path.display(), "removed a stale temporary database"),
+            Err(error) => tracing::warn!(
+                path = %path.display(),
+                %error,
+                "cannot remove a stale temporary database"
+            ),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -80,5 +119,22 @@ mod tests {
         assert!(receiver.recv_timeout(Duration::from_secs(5)).is_ok());
         waiter.join().unwrap();
         assert!(lock_path(&db).exists());
+    }
+
+    #[test]
+    fn lock_removes_stale_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("intel.sqlite");
+        let stale = dir.path().join(".intel.sqlite.a1B2c3.tmp");
+        let other = dir.path().join(".other.sqlite.a1B2c3.tmp");
+        std::fs::write(&db, b"").unwrap();
+        std::fs::write(&stale, b"partial").unwrap();
+        std::fs::write(&other, b"partial").unwrap();
+
+        let _lock = lock_database(&db).unwrap();
+
+        assert!(!stale.exists());
+        assert!(other.exists());
+        assert!(db.exists());
     }
 }
