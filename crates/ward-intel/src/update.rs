@@ -246,9 +246,9 @@ pub fn ecosystems_for_os_release(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Returns the Alpine secdb branch of the OS described by an `os-release` file's text
-/// (`VERSION_ID=3.20.3` → `v3.20`; an `_alpha` or `edge` version → `edge`), or `None` for
-/// another OS.
+/// Returns the Alpine secdb branch of the OS described by an `os-release` file's text, or
+/// `None` for another OS. `VERSION_ID=3.20.3` gives `v3.20`, and an `_alpha` or `edge`
+/// version gives `edge`.
 pub fn alpine_branch_for_os_release(text: &str) -> Option<String> {
     let mut id = None;
     let mut version = None;

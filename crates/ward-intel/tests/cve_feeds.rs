@@ -184,7 +184,11 @@ fn fixture_db(dir: &Path) -> PathBuf {
         write(
             dir,
             "cve5.zip",
-            zip_of(&[("cves/2024/0xxx/CVE-2024-0001.json", CVE5)]),
+            // cvelistV5 zips start with `delta.json`, which is not a record.
+            zip_of(&[
+                ("cves/delta.json", r#"{"new": [], "updated": []}"#),
+                ("cves/2024/0xxx/CVE-2024-0001.json", CVE5),
+            ]),
         ),
         write(
             dir,

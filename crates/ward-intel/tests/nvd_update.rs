@@ -1,5 +1,5 @@
 //! `update` of NVD (CVE API 2.0) and Alpine secdb against a loopback HTTP server that
-//! answers from hand-written records and logs every request.
+//! serves hand-written records and logs every request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -163,8 +163,8 @@ fn record(id: &str, modified: &str) -> String {
     )
 }
 
-/// Answers NVD API requests from `records`, at most `page_size` per page whatever
-/// `resultsPerPage` asks, filtering by `lastModStartDate`/`lastModEndDate` when given.
+/// Serves NVD API pages of `records`, at most `page_size` per page whatever
+/// `resultsPerPage` requests, filtered by `lastModStartDate`/`lastModEndDate` when given.
 fn nvd_handler(records: Vec<(&'static str, &'static str)>, page_size: usize) -> Arc<Handler> {
     Arc::new(move |request: &Logged| {
         if request.path != "/nvd/rest/json/cves/2.0" {

@@ -212,9 +212,9 @@ fn kev_epss_and_ssvc_are_joined() {
 fn cvss_scores_equal_stated_base_scores() {
     let db = IntelDb::open(database()).unwrap();
 
-    // Named: a v3.1 vector with a temporal metric (E:P), whose stated score is the base
-    // score; a v4.0 base vector; and a v4.0 vector with E:U, whose stated "baseScore" is the
-    // CVSS-BT score (8.7 without the threat metric).
+    // Named cases. The v3.1 vector has a temporal metric (E:P) and its stated score is the
+    // base score. The first v4.0 vector has base metrics only. The second has E:U, and its
+    // stated "baseScore" is the CVSS-BT score (8.7 without the threat metric).
     let cases = [
         ("CVE-2024-21535", "3.1", "cve5:cna:", 6.1),
         ("CVE-2024-47084", "4.0", "nvd:cna:", 6.9),

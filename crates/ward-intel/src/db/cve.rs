@@ -48,7 +48,7 @@ pub struct CveRecord {
     pub ssvc: Vec<SsvcDecision>,
 }
 
-/// Who stated a CVSS vector of a CVE record.
+/// Role of the party that stated a CVSS vector of a CVE record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MetricRole {
@@ -87,7 +87,7 @@ pub struct CveMetric {
     pub version: String,
     /// The vector, verbatim.
     pub vector: String,
-    /// Who scored: `nvd@nist.gov`, a CNA's address or short name, `CISA-ADP`.
+    /// The scorer: `nvd@nist.gov`, a CNA's address or short name, `CISA-ADP`.
     pub provider: String,
     /// The provider's role.
     pub role: MetricRole,

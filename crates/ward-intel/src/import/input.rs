@@ -208,14 +208,17 @@ fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
     });
 }
 
-/// Returns whether a zip holds CVE JSON 5 records, judged by its first JSON entry.
+/// Returns whether a zip holds CVE JSON 5 records, judged by its first `CVE-*.json` entry
+/// (a cvelistV5 zip also has `delta.json` and `deltaLog.json`).
 fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> bool {
     let mut archive = archive.clone();
     for index in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(index) else {
             return false;
         };
-        if !entry.name().ends_with(".json") {
+        let name = entry.name();
+        let file_name = name.rsplit('/').next().unwrap_or(name);
+        if !(file_name.starts_with("CVE-") && file_name.ends_with(".json")) {
             continue;
         }
         let mut start = Vec::new();

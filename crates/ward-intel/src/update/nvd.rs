@@ -10,7 +10,7 @@
 //!   with one (sent in the `apiKey` header). Throttled requests get `403` or `503`, and
 //!   those are retried with exponential backoff.
 //! - Pages are written to files and imported after the last one, so an interrupted sync
-//!   changes nothing; the next run starts again from the same time.
+//!   changes nothing. The next run starts again from the same time.
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -231,7 +231,7 @@ pub fn sync(
 }
 
 /// Downloads one page to `target`, retrying throttling (`403`, `429`, `503`), other 5xx
-/// answers, timeouts and broken bodies with exponential backoff.
+/// responses, timeouts and broken bodies with exponential backoff.
 fn fetch_page(
     client: &Client,
     url: &str,
@@ -259,7 +259,7 @@ fn fetch_page(
     }
 }
 
-/// One request; on failure, the error and whether a retry may succeed.
+/// Sends one request. On failure, returns the error and whether a retry may succeed.
 fn fetch_once(
     client: &Client,
     url: &str,
