@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{MultiProgress, ProgressDrawTarget, ProgressStyle};
-use ward_intel::import::{self, ImportInput, ImportReport};
+use ward_intel::import::{self, ImportInput, ImportOptions, ImportReport};
 use ward_intel::progress::{Progress, ProgressBar, ProgressUnit};
 use ward_intel::update::{self, UpdateOptions};
 use ward_intel::{IntelDb, IntelError, SourceInfo};
@@ -54,6 +54,11 @@ pub struct ImportArgs {
     /// content (`osv:<Ecosystem>` for an OSV export, `kev`, `epss`).
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+
+    /// Accept an import that replaces a source of 100 or more records with fewer than
+    /// half as many (without it, such an import fails and changes nothing).
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 /// Arguments of `ward db update`.
@@ -172,11 +177,20 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
         .collect();
 
     let progress = TerminalProgress::new(global.quiet);
-    let report = import::import(&path, &inputs, &progress).map_err(|error| {
-        with_hint(
-            &error,
-            "the database was left unchanged; fix or remove that file and run the import again",
-        )
+    let options = ImportOptions {
+        allow_shrink: args.allow_shrink,
+    };
+    let report = import::import_with(&path, &inputs, options, &progress).map_err(|error| {
+        let hint = match error {
+            IntelError::SourceShrink { .. } => {
+                "the database was left unchanged; check that the file is the complete feed, \
+                 or pass `--allow-shrink` to replace the source anyway"
+            }
+            _ => {
+                "the database was left unchanged; fix or remove that file and run the import again"
+            }
+        };
+        with_hint(&error, hint)
     })?;
     print_import_report(&report, global.quiet);
     Ok(ExitStatus::Success)
