@@ -31,6 +31,7 @@ use serde::Serialize;
 use crate::progress::Progress;
 use crate::IntelError;
 
+pub use build::remove_temp_files;
 pub(crate) use build::Build;
 pub use cve::{ANCHORE_SOURCE, CVE5_SOURCE, NVD_SOURCE};
 

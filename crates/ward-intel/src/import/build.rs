@@ -1,6 +1,7 @@
 //! A database file built aside and swapped in with one rename.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rusqlite::Connection;
 use tempfile::NamedTempFile;
@@ -126,6 +127,21 @@ impl Build {
     }
 }
 
+/// Paths of the working copies this process created, for [`remove_temp_files`].
+static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Deletes every working copy this process created that still exists, so that a
+/// Ctrl-C or SIGTERM handler can clean up before the process exits without unwinding.
+pub fn remove_temp_files() {
+    let paths = match TEMP_FILES.lock() {
+        Ok(paths) => paths,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for path in paths.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Creates an empty hidden file next to `target`, deleted when dropped.
 fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
     let dir = match target.parent() {
@@ -136,11 +152,18 @@ fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(&format!(".{file_name}."))
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(|source| IntelError::Read { path: dir, source })
+        .map_err(|source| IntelError::Read { path: dir, source })?;
+    // A path stays listed after its file is renamed or deleted; removing it again is
+    // harmless because the names are random.
+    match TEMP_FILES.lock() {
+        Ok(mut paths) => paths.push(temp.path().to_owned()),
+        Err(poisoned) => poisoned.into_inner().push(temp.path().to_owned()),
+    }
+    Ok(temp)
 }
 
 #[cfg(test)]
@@ -177,6 +200,20 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("ward db update"), "{message}");
         assert!(message.contains("ward db import"), "{message}");
+    }
+
+    #[test]
+    fn remove_temp_files_deletes_working_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intel.sqlite");
+        let build = Build::start(&path).unwrap();
+        let temp_path = build.temp.path().to_owned();
+        assert!(temp_path.exists());
+
+        remove_temp_files();
+
+        assert!(!temp_path.exists());
+        drop(build);
     }
 
     #[test]

@@ -125,10 +125,25 @@ pub enum StatusFormat {
 
 /// Runs `ward db`.
 pub fn run(global: &GlobalArgs, args: DbArgs) -> anyhow::Result<ExitStatus> {
+    remove_temp_files_on_interrupt();
     match args.command {
         DbCommand::Import(args) => run_import(global, args),
         DbCommand::Update(args) => run_update(global, args),
         DbCommand::Status(args) => run_status(global, args),
+    }
+}
+
+/// Installs a Ctrl-C and SIGTERM handler that deletes the import's working copy (a file
+/// as large as the database) and exits with code 130. Without it the process dies without
+/// running destructors and the copy stays.
+fn remove_temp_files_on_interrupt() {
+    let result = ctrlc::set_handler(|| {
+        import::remove_temp_files();
+        eprintln!("interrupted; the database was left unchanged");
+        std::process::exit(130);
+    });
+    if let Err(error) = result {
+        tracing::debug!(%error, "cannot install the interrupt handler");
     }
 }
 
