@@ -383,7 +383,8 @@ pub fn update(
                 });
             }
             Err(error) => {
-                tracing::error!(source = %feed.source, url = %feed.url, error = %error, "download failed");
+                // The caller reports the returned failure, so an error log would repeat it.
+                tracing::debug!(source = %feed.source, url = %feed.url, error = %error, "download failed");
                 report.failures.push(error);
             }
         }
@@ -404,7 +405,7 @@ pub fn update(
             }));
         }
         Some(Err(error)) => {
-            tracing::error!(source = import::NVD_SOURCE, error = %error, "NVD sync failed");
+            tracing::debug!(source = import::NVD_SOURCE, error = %error, "NVD sync failed");
             report.failures.push(error);
         }
         None => {}

@@ -208,6 +208,34 @@ fn offline_update_names_import() {
 }
 
 #[test]
+fn failed_download_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let args = [
+        "db",
+        "update",
+        "--ecosystem",
+        "Debian",
+        "--no-kev",
+        "--no-epss",
+        "--base-url",
+        &base,
+    ];
+
+    let update = ward(&db, &args);
+
+    assert_eq!(update.status.code(), Some(2));
+    let stderr = text(&update.stderr);
+    assert_eq!(stderr.matches("cannot reach").count(), 1, "{stderr}");
+}
+
+#[test]
 fn vuln_show_joins_kev_and_epss() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("intel.sqlite");

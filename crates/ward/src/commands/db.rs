@@ -289,7 +289,7 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
     if report.failures.is_empty() {
         return Ok(ExitStatus::Success);
     }
-    report_failures(&report.failures);
+    // The error lists every failure, so they are not warned about one by one as well.
     Err(offline_hint(IntelError::Downloads(report.failures)))
 }
 
