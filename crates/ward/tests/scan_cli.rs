@@ -1167,3 +1167,58 @@ fn logs_to_file_without_ansi() {
     assert!(log.contains("DEBUG"), "{log}");
     assert!(!log.contains('\u{1b}'), "{log}");
 }
+
+#[test]
+fn inventory_without_software_rejected() {
+    let fixture = Fixture::new();
+    let saved = fixture.path("no-software.json");
+    std::fs::write(
+        &saved,
+        r#"{"schema_version": 1, "device": {}, "collected_at": "2026-01-01T00:00:00Z"}"#,
+    )
+    .expect("inventory written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let message = stderr(&output);
+    assert!(message.contains("no-software.json"), "{message}");
+    assert!(
+        message.contains("missing the required field `software`"),
+        "{message}"
+    );
+    assert!(output.stdout.is_empty(), "no data on stdout after an error");
+}
+
+#[test]
+fn inventory_field_error_names_line() {
+    let fixture = Fixture::new();
+    let saved = fixture.path("bad-row.json");
+    std::fs::write(
+        &saved,
+        "{\n  \"schema_version\": 1,\n  \"device\": {},\n  \"collected_at\": \"2026-01-01T00:00:00Z\",\n  \"software\": [{\"name\": 5}]\n}\n",
+    )
+    .expect("inventory written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let message = stderr(&output);
+    assert!(message.contains("bad-row.json"), "{message}");
+    assert!(message.contains("line 5 column"), "{message}");
+}
+
+#[test]
+fn inventory_json_error_names_line() {
+    let fixture = Fixture::new();
+    let saved = fixture.path("truncated.json");
+    std::fs::write(&saved, "{\n  \"schema_version\": 1,\n  \"device\": {").expect("written");
+
+    let output = fixture.ward(&["scan", "--inventory", saved.to_str().expect("UTF-8 path")]);
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let message = stderr(&output);
+    assert!(message.contains("truncated.json"), "{message}");
+    assert!(message.contains("not valid JSON"), "{message}");
+    assert!(message.contains("line 3 column"), "{message}");
+}

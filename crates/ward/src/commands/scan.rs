@@ -326,12 +326,17 @@ fn load_inventory(args: &ScanArgs) -> anyhow::Result<(Inventory, InventoryOrigin
 }
 
 /// Reads an inventory file, checking its `schema_version` before the rest so that a newer
-/// document gets a clear message instead of a field error.
+/// document gets a clear message instead of a field error. Errors name the file and, for
+/// JSON and field errors, the line and column that serde_json reports.
 fn read_inventory(path: &Path) -> anyhow::Result<Inventory> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the inventory file `{}`", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("the inventory file `{}` is not valid JSON", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "the inventory file `{}` is not valid JSON: {error}",
+            path.display()
+        )
+    })?;
 
     let version = value
         .get("schema_version")
@@ -347,10 +352,19 @@ fn read_inventory(path: &Path) -> anyhow::Result<Inventory> {
         ),
         Some(_) => {}
     }
+    // The inventory document requires `software`. Its Rust type defaults the field to empty,
+    // which would turn a truncated or foreign file into a scan of nothing.
+    if value.get("software").is_none() {
+        anyhow::bail!(
+            "the inventory file `{}` is missing the required field `software`; write it with `ward inventory`",
+            path.display()
+        );
+    }
 
-    serde_json::from_value(value).with_context(|| {
-        format!(
-            "the inventory file `{}` is not a valid inventory",
+    // Parsed from the text again, not from `value`, so that errors carry a line and column.
+    serde_json::from_str(&text).map_err(|error| {
+        anyhow::anyhow!(
+            "the inventory file `{}` is not a valid inventory: {error}",
             path.display()
         )
     })
