@@ -1222,3 +1222,29 @@ fn inventory_json_error_names_line() {
     assert!(message.contains("not valid JSON"), "{message}");
     assert!(message.contains("line 3 column"), "{message}");
 }
+
+#[test]
+fn scan_help_states_defaults() {
+    let fixture = Fixture::new();
+
+    let output = fixture.ward(&["scan", "--help"]);
+
+    let help = stdout(&output);
+    assert!(help.contains("[default: /]"), "{help}");
+    assert!(!help.contains("Default: `/`"), "{help}");
+    assert!(help.contains("Default: all of them"), "{help}");
+}
+
+#[test]
+fn root_conflicts_with_inventory() {
+    let fixture = Fixture::new();
+
+    let output = fixture.ward(&["scan", "--root", "/", "--inventory", "saved.json"]);
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        stderr(&output).contains("cannot be used with"),
+        "{}",
+        stderr(&output)
+    );
+}

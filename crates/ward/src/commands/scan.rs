@@ -32,9 +32,14 @@ pub struct ScanArgs {
     /// Directory to collect below instead of `/`: a mounted image, a container's root
     /// filesystem or a fixture tree.
     ///
-    /// Default: `/`. Cannot be combined with `--inventory`.
-    #[arg(long, value_name = "DIR", conflicts_with = "inventory")]
-    pub root: Option<PathBuf>,
+    /// Cannot be combined with `--inventory`.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "/",
+        conflicts_with = "inventory"
+    )]
+    pub root: PathBuf,
 
     /// Assess an inventory saved by `ward inventory` instead of collecting one.
     #[arg(long, value_name = "FILE")]
@@ -61,7 +66,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// List at most this many recommendations in the table; the JSON lists all.
+    /// List at most this many recommendations in the table. Default: all of them. The JSON
+    /// output always lists all.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
 
@@ -309,7 +315,7 @@ fn load_inventory(args: &ScanArgs) -> anyhow::Result<(Inventory, InventoryOrigin
         return Ok((inventory, origin));
     }
 
-    let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let root = args.root.clone();
     let metadata = std::fs::metadata(&root)
         .with_context(|| format!("cannot read the collection root `{}`", root.display()))?;
     if !metadata.is_dir() {
