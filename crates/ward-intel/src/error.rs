@@ -77,6 +77,17 @@ pub enum IntelError {
         reason: String,
     },
 
+    /// The working copy of an import could not be created next to the database (the
+    /// directory is not writable, or the disk is full).
+    #[error("cannot create the new database next to `{path}`")]
+    CreateDatabase {
+        /// The database the import writes.
+        path: PathBuf,
+        /// Underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The lock file that serialises imports of one database could not be locked.
     #[error("cannot lock `{path}` against other imports of the same database")]
     Lock {

@@ -319,3 +319,24 @@ fn import_rejects_shrinking_source() {
     let status = ward(&db, &["db", "status", "--format", "json"]);
     assert!(text(&status.stdout).contains("\"records\": 2"));
 }
+
+#[test]
+fn unwritable_location_names_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records, _, _) = feed_files(dir.path());
+    // A regular file where the database directory should be fails even for root, which
+    // ignores directory permissions.
+    let not_a_dir = dir.path().join("not-a-directory");
+    std::fs::write(&not_a_dir, b"").unwrap();
+    let db = not_a_dir.join("intel.sqlite");
+
+    let import = ward(&db, &["db", "import", &records]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(2), "{stderr}");
+    let expected = format!("cannot create the new database next to `{}`", db.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("--db PATH"), "{stderr}");
+    // Neither the working copy `.intel.sqlite.XXXXXX.tmp` nor the lock file is named.
+    assert!(!stderr.contains("intel.sqlite."), "{stderr}");
+}

@@ -27,8 +27,8 @@ impl Build {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
         };
-        fs_err::create_dir_all(&dir).map_err(|source| IntelError::Read {
-            path: dir.clone(),
+        fs_err::create_dir_all(&dir).map_err(|source| IntelError::CreateDatabase {
+            path: target.to_owned(),
             source,
         })?;
         let temp = new_temp_file(target)?;
@@ -156,7 +156,10 @@ fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
         .prefix(&format!(".{file_name}."))
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(|source| IntelError::Read { path: dir, source })?;
+        .map_err(|source| IntelError::CreateDatabase {
+            path: target.to_owned(),
+            source,
+        })?;
     // A path stays listed after its file is renamed or deleted; removing it again is
     // harmless because the names are random.
     match TEMP_FILES.lock() {

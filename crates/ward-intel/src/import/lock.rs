@@ -30,15 +30,20 @@ pub(crate) fn lock_database(db_path: &Path) -> Result<DbLock, IntelError> {
         path: path.clone(),
         source,
     };
+    // Failing to create the lock file means the import could not write its copy either.
+    let create_error = |source: std::io::Error| IntelError::CreateDatabase {
+        path: db_path.to_owned(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        fs_err::create_dir_all(dir).map_err(lock_error)?;
+        std::fs::create_dir_all(dir).map_err(create_error)?;
     }
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(lock_error)?;
+        .map_err(create_error)?;
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => {}
         Err(rustix::io::Errno::WOULDBLOCK) => {

@@ -201,6 +201,10 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
                 "the database was left unchanged; check that the file is the complete feed, \
                  or pass `--allow-shrink` to replace the source anyway"
             }
+            IntelError::CreateDatabase { .. } => {
+                "the database was left unchanged; make its directory writable (and check free \
+                 space), or choose another location with `--db PATH`"
+            }
             _ => {
                 "the database was left unchanged; fix or remove that file and run the import again"
             }
