@@ -559,24 +559,19 @@ fn alpine_secdb_and_empty_nvd_page() {
 }
 
 #[test]
-fn corrupt_database_file_is_reported() {
+fn corrupt_database_file_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
     std::fs::write(&db_path, b"this is not a SQLite database, just text").unwrap();
 
-    let error = import(
+    let report = import(
         &db_path,
         &[ImportInput::new(debian_zip(dir.path()))],
         &NoProgress,
     )
-    .unwrap_err();
+    .unwrap();
 
-    assert!(
-        matches!(error, IntelError::Database { ref path, .. } if *path == db_path),
-        "{error:?}"
-    );
-    assert_eq!(
-        std::fs::read(&db_path).unwrap(),
-        b"this is not a SQLite database, just text"
-    );
+    assert_eq!(report.sources.len(), 1);
+    let db = IntelDb::open(&db_path).unwrap();
+    assert_eq!(db.sources().unwrap()[0].name, "osv:Debian");
 }

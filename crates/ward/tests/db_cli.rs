@@ -340,3 +340,23 @@ fn unwritable_location_names_database() {
     // Neither the working copy `.intel.sqlite.XXXXXX.tmp` nor the lock file is named.
     assert!(!stderr.contains("intel.sqlite."), "{stderr}");
 }
+
+#[test]
+fn corrupt_database_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, _, _) = feed_files(dir.path());
+    std::fs::write(
+        &db,
+        "not a database, but long enough to hold an SQLite header ".repeat(20),
+    )
+    .unwrap();
+
+    let import = ward(&db, &["db", "import", &records]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("not a valid intel database"), "{stderr}");
+    let status = ward(&db, &["db", "status", "--format", "json"]);
+    assert!(text(&status.stdout).contains("\"records\": 1"));
+}

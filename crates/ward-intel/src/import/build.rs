@@ -42,13 +42,25 @@ impl Build {
         let temp_path = temp.path().to_owned();
         // Errors name the database the user gave, not the temporary copy.
         let db_error = |e| IntelError::database(target, e);
-        let mut conn = Connection::open(&temp_path).map_err(db_error)?;
-        // The copy is private until the rename, so crash safety inside it buys nothing.
-        conn.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;",
-        )
-        .map_err(db_error)?;
-        let version = crate::db::schema_version(&conn).map_err(db_error)?;
+        let (mut conn, version) = match open_copy(&temp_path) {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                // The old file is unusable to every reader, so the import replaces it.
+                tracing::warn!(
+                    path = %target.display(),
+                    "existing file is not a valid intel database; replacing it with the import"
+                );
+                temp.as_file()
+                    .set_len(0)
+                    .map_err(|source| IntelError::CreateDatabase {
+                        path: target.to_owned(),
+                        source,
+                    })?;
+                open_copy(&temp_path).map_err(db_error)?
+            }
+            result => result.map_err(db_error)?,
+        };
         if version > SCHEMA_VERSION {
             return Err(IntelError::SchemaTooNew {
                 path: target.to_owned(),
@@ -125,6 +137,17 @@ impl Build {
         }
         Ok(())
     }
+}
+
+/// Opens the working copy and returns it with its schema version.
+fn open_copy(path: &Path) -> rusqlite::Result<(Connection, i64)> {
+    let conn = Connection::open(path)?;
+    // The copy is private until the rename, so crash safety inside it buys nothing.
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;",
+    )?;
+    let version = crate::db::schema_version(&conn)?;
+    Ok((conn, version))
 }
 
 /// Paths of the working copies this process created, for [`remove_temp_files`].
