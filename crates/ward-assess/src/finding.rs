@@ -65,7 +65,7 @@ pub struct AssessmentStats {
 /// A problem met while matching, with the component or record it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// How serious it is.
+    /// Severity of the diagnostic.
     pub level: DiagnosticLevel,
     /// Advisory namespace concerned (`Debian:12`).
     pub ecosystem: Option<String>,
@@ -73,7 +73,7 @@ pub struct Diagnostic {
     pub package: Option<String>,
     /// Advisory record concerned.
     pub record_id: Option<String>,
-    /// What went wrong, in one lowercase sentence.
+    /// Description of the problem, in one lowercase sentence.
     pub message: String,
     /// Stable identifier of the kind of problem, for programs (`no-advisory-data`); `None`
     /// for kinds without one.
@@ -225,7 +225,7 @@ impl FindingStatus {
     }
 }
 
-/// What one record's evaluation concluded for the component.
+/// Outcome of one record's evaluation for the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceOutcome {
@@ -239,7 +239,7 @@ pub enum EvidenceOutcome {
     NotEvaluated,
 }
 
-/// How a record relates to the finding's vulnerability.
+/// Relation of a record to the finding's vulnerability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceRole {
@@ -259,9 +259,9 @@ pub struct Evidence {
     pub record_id: String,
     /// Feed the record came from.
     pub source: String,
-    /// How the record relates to the finding's vulnerability.
+    /// Relation of the record to the finding's vulnerability.
     pub role: EvidenceRole,
-    /// What the record's evaluation concluded.
+    /// Outcome of the record's evaluation.
     pub outcome: EvidenceOutcome,
     /// Ecosystem of the `affected[]` entry.
     pub ecosystem: String,
@@ -277,7 +277,7 @@ pub struct Evidence {
     /// How the match was made: `osv-range` (ranges and `versions[]` evaluated by the
     /// ecosystem's version scheme) or `no-scheme` (the ecosystem has no version scheme).
     pub method: String,
-    /// Why the outcome is unknown or not evaluated, when it is.
+    /// Reason the outcome is unknown or not evaluated, when it is.
     pub reason: Option<String>,
     /// The tracker's urgency for this entry (Debian `ecosystem_specific.urgency`), verbatim.
     pub urgency: Option<String>,

@@ -593,7 +593,7 @@ impl Intel for IntelDb {
     }
 
     fn has_ecosystem(&self, ecosystem: &str) -> Result<Option<bool>, IntelError> {
-        // The `(ecosystem, package, …)` index answers this with one seek.
+        // The `(ecosystem, package, …)` index serves this with one seek.
         self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM affected WHERE ecosystem = ?1)")
             .and_then(|mut statement| statement.query_row([ecosystem], |row| row.get(0)))

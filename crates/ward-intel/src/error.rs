@@ -73,7 +73,7 @@ pub enum IntelError {
     InvalidFile {
         /// The input file.
         path: PathBuf,
-        /// What is wrong with it.
+        /// Description of the defect.
         reason: String,
     },
 
@@ -120,7 +120,7 @@ pub enum IntelError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
-    /// The server answered with an HTTP error status.
+    /// The server returned an HTTP error status.
     #[error("download of `{url}` failed with HTTP status {status}")]
     HttpStatus {
         /// Requested URL.

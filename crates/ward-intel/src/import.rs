@@ -112,7 +112,7 @@ pub struct ImportProblem {
     pub file: String,
     /// Record id, when the record got far enough to have one.
     pub id: Option<String>,
-    /// What is wrong.
+    /// Description of the defect.
     pub message: String,
 }
 

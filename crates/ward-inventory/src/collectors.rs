@@ -45,7 +45,7 @@ impl CollectOptions {
     }
 }
 
-/// What a collector is given: the root and what is already known about the system.
+/// Input of a collector: the root and what is already known about the system.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     /// Options of this collection run.
@@ -69,7 +69,7 @@ impl Context<'_> {
     }
 }
 
-/// What one collector found.
+/// Software and diagnostics found by one collector.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Collection {
     /// Software components found.

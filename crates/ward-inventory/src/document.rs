@@ -180,13 +180,13 @@ pub enum DiagnosticLevel {
 pub struct Diagnostic {
     /// Collector that raised it.
     pub collector: String,
-    /// How serious it is.
+    /// Severity of the diagnostic.
     pub level: DiagnosticLevel,
     /// File concerned, relative to the collection root when below it.
     pub path: Option<String>,
     /// 1-based line number in `path`, when the problem is on a line.
     pub line: Option<u64>,
-    /// What went wrong, in one lowercase sentence.
+    /// Description of the problem, in one lowercase sentence.
     pub message: String,
 }
 

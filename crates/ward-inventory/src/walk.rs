@@ -91,7 +91,7 @@ pub struct WalkStats {
     pub directories_pruned: u64,
 }
 
-/// What one walk found, with its counters.
+/// Result of one walk, with its counters.
 #[derive(Debug, Clone, Default)]
 pub struct WalkOutcome {
     /// Components and diagnostics from every collector, plus the walk's own diagnostics.

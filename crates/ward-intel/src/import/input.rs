@@ -26,7 +26,7 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 /// Number of parsed records that may wait for the writer.
 const CHANNEL_DEPTH: usize = 256;
 
-/// What the first bytes of a file say it is.
+/// Format of a file, as its first bytes identify it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sniffed {
     Zip,
@@ -208,7 +208,7 @@ fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
     });
 }
 
-/// Returns whether a zip holds CVE JSON 5 records, judged by its first `CVE-*.json` entry
+/// Returns whether a zip contains CVE JSON 5 records, judged by its first `CVE-*.json` entry
 /// (a cvelistV5 zip also has `delta.json` and `deltaLog.json`).
 fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> bool {
     let mut archive = archive.clone();

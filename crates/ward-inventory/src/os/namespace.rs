@@ -37,7 +37,7 @@ pub struct UnmappedRelease {
     pub os_id: String,
     /// `VERSION_ID`, or the codename, or `unknown`.
     pub version: String,
-    /// Why no namespace applies.
+    /// Reason no namespace applies.
     pub reason: &'static str,
 }
 

@@ -102,7 +102,7 @@ pub enum HeaderError {
     InvalidRegion {
         /// Region tag.
         tag: i32,
-        /// What is wrong.
+        /// Description of the defect.
         reason: &'static str,
     },
     /// A string value has no terminating NUL inside the data store.
@@ -120,7 +120,7 @@ pub enum HeaderError {
         kind: u32,
         /// Count read.
         count: u32,
-        /// What was expected.
+        /// Expected value or shape.
         expected: &'static str,
     },
     /// A mandatory tag is absent.
