@@ -24,7 +24,6 @@
 //! ASCII, as in the C locale.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -44,6 +43,8 @@ pub struct Version {
     /// Byte offset of the `-` before the release; `None` when there is no release.
     release_hyphen: Option<usize>,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns the epoch as written, `"0"` when there is none or it is empty.
@@ -104,12 +105,6 @@ impl FromStr for Version {
     }
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         if self.text == other.text {
@@ -123,20 +118,6 @@ impl Ord for Version {
             })
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Compares two version strings as pacman's `vercmp` does, parsing both.
 ///

@@ -30,7 +30,6 @@
 //! where apk-tools' `int` would.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::semver::compare_digits;
@@ -46,6 +45,8 @@ const POST_SUFFIXES: [&str; 5] = ["cvs", "svn", "git", "hg", "p"];
 pub struct Version {
     text: Box<str>,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns whether apk-tools' `apk_version_validate` accepts the version.
@@ -87,31 +88,11 @@ impl FromStr for Version {
     }
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         compare(&self.text, &other.text)
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Token kinds, in apk-tools' order: a later kind may follow an earlier one only in the
 /// combinations [`Tokens::advance`] allows.

@@ -13,21 +13,22 @@
 //!   zero: `0.3.2.0 > 0.3.2` (unlike most schemes).
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
-use crate::generic::{cmp_decimal, strip_zeros};
+use crate::generic::{cmp_number_lists, parse_number_list};
 use crate::VersionError;
 
 const SCHEME: &str = "cran";
 
 /// A parsed CRAN version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     /// The numbers, as ASCII digits without leading zeros.
     parts: Box<[Box<str>]>,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns the version as it was given.
@@ -40,17 +41,9 @@ impl FromStr for Version {
     type Err = VersionError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = s.trim().split(['.', '-']).collect();
-        if parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(VersionError::new(
-                SCHEME,
-                s,
-                "expected numbers separated by `.` or `-`",
-            ));
-        }
+        let parts = parse_number_list(s, &['.', '-']).ok_or_else(|| {
+            VersionError::new(SCHEME, s, "expected numbers separated by `.` or `-`")
+        })?;
         if parts.len() < 2 {
             return Err(VersionError::new(
                 SCHEME,
@@ -60,32 +53,14 @@ impl FromStr for Version {
         }
         Ok(Version {
             text: s.into(),
-            parts: parts.iter().map(|p| strip_zeros(p).into()).collect(),
+            parts,
         })
     }
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.parts.iter().zip(other.parts.iter()) {
-            let order = cmp_decimal(a, b);
-            if order.is_ne() {
-                return order;
-            }
-        }
-        self.parts.len().cmp(&other.parts.len())
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        cmp_number_lists(&self.parts, &other.parts)
     }
 }
 

@@ -28,7 +28,6 @@
 //! contain, is rejected.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -51,6 +50,8 @@ pub struct Version {
     /// Byte offset of the revision in `text`, after its `-`; `None` when there is none.
     revision_start: Option<usize>,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns the epoch, `0` when the version has none.
@@ -189,12 +190,6 @@ fn parse_epoch(text: &str) -> Result<u32, &'static str> {
         .ok_or("epoch in version is too big")
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
@@ -218,20 +213,6 @@ impl Version {
         }
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Weight of each byte outside digit runs, as dpkg's `order()`: `~` first, then digits and
 /// the end of the string (both `0`), then letters, then everything else.

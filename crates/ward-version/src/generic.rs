@@ -23,7 +23,6 @@
 //! and build metadata. Use an ecosystem scheme whenever one applies.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -31,11 +30,13 @@ use crate::VersionError;
 const SCHEME: &str = "generic-approximate";
 
 /// A version ordered by the generic fallback rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     tokens: Box<[Token]>,
 }
+
+crate::ordered_text_version!(Version);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
@@ -97,6 +98,28 @@ pub(crate) fn strip_zeros(digits: &str) -> &str {
     }
 }
 
+/// Splits `text` at `separators` into runs of ASCII digits, without leading zeros; `None`
+/// when a part is empty or holds anything but digits. CRAN and Hackage versions are such
+/// lists.
+pub(crate) fn parse_number_list(text: &str, separators: &[char]) -> Option<Box<[Box<str>]>> {
+    text.trim()
+        .split(separators)
+        .map(|part| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| strip_zeros(part).into())
+        })
+        .collect()
+}
+
+/// Compares two number lists part by part; a list that is a prefix of the other sorts first.
+pub(crate) fn cmp_number_lists(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(a, b)| cmp_decimal(a, b))
+        .find(|order| order.is_ne())
+        .unwrap_or_else(|| a.len().cmp(&b.len()))
+}
+
 /// Compares two runs of ASCII digits numerically, whatever their length.
 pub(crate) fn cmp_decimal(a: &str, b: &str) -> Ordering {
     let a = strip_zeros(a);
@@ -135,18 +158,6 @@ impl Ord for Version {
     }
 }
 
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +181,21 @@ mod tests {
             let vb: Version = b.parse().unwrap();
             assert_eq!(va.cmp(&vb), expected, "{a} vs {b}");
             assert_eq!(vb.cmp(&va), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn equality_agrees_with_the_order() {
+        let pairs = [
+            (crate::Scheme::Generic, "1.0", "1.0.0"),
+            (crate::Scheme::Cran, "1.0-0", "1.0.0"),
+            (crate::Scheme::Maven, "1.0", "1.0.0.ga"),
+            (crate::Scheme::RubyGems, "1.0.a2", "1.0.a.2"),
+        ];
+        for (scheme, a, b) in pairs {
+            let a = scheme.parse(a).unwrap();
+            let b = scheme.parse(b).unwrap();
+            assert_eq!(a, b, "{scheme:?}");
         }
     }
 

@@ -28,7 +28,6 @@
 //!   `go1.21rc2` is `v1.21.0-rc.2`, `go1.9beta1` is `v1.9.0-beta.1`, and `go1` is `v1.0.0`.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -55,6 +54,8 @@ pub struct Version {
     /// Byte offset in `text` of the build metadata's `+`; `text.len()` when there is none.
     build_start: usize,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns the version as given.
@@ -220,12 +221,6 @@ fn invalid_reason(value: &str) -> &'static str {
     }
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         compare_number(self.major(), other.major())
@@ -234,20 +229,6 @@ impl Ord for Version {
             .then_with(|| compare_prerelease(self.prerelease_part(), other.prerelease_part()))
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Compares two strings as `semver.Compare` does: an invalid version is below every valid
 /// one and equal to every other invalid one. A version without its `v` is invalid here, as

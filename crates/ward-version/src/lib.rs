@@ -17,6 +17,37 @@
 
 #![warn(missing_docs)]
 
+/// Implements `PartialEq`, `Eq` and `PartialOrd` through a version type's `Ord`, and
+/// `Display` as the `text` it was parsed from.
+///
+/// Equality then always agrees with the scheme's order: where a scheme holds `1.0` and
+/// `1.0.0` equal, `==` says so too, as the `Ord` contract requires of sorted maps and
+/// binary searches.
+macro_rules! ordered_text_version {
+    ($version:ty) => {
+        impl PartialEq for $version {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other).is_eq()
+            }
+        }
+
+        impl Eq for $version {}
+
+        impl PartialOrd for $version {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl std::fmt::Display for $version {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.text)
+            }
+        }
+    };
+}
+pub(crate) use ordered_text_version;
+
 pub mod alpm;
 pub mod apk;
 pub mod constraint;

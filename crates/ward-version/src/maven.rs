@@ -40,7 +40,6 @@
 //! [`MAX_LEN_BYTES`] are rejected.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -75,11 +74,13 @@ const BMP_DIGIT_ZEROS: [u32; 37] = [
 /// ComparableVersion builds a list whose last element may be a nested list, so the parsed
 /// form is a chain of levels: `levels[0]` contains the top-level items and each further level
 /// is the sub-list that ends the one before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     levels: Box<[Box<[Item]>]>,
 }
+
+crate::ordered_text_version!(Version);
 
 /// One scalar item of a level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -432,18 +433,6 @@ fn cmp_lists(a: &[Box<[Item]>], b: &[Box<[Item]>]) -> Ordering {
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_lists(&self.levels, &other.levels)
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 

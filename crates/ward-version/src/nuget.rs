@@ -22,7 +22,6 @@
 //! answer.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::generic::{cmp_decimal, strip_zeros};
@@ -31,7 +30,7 @@ use crate::VersionError;
 const SCHEME: &str = "nuget";
 
 /// A parsed NuGet version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     /// Major, minor, patch and revision, as ASCII digits without leading zeros.
@@ -39,6 +38,8 @@ pub struct Version {
     /// Pre-release labels; empty for a release.
     labels: Box<[Label]>,
 }
+
+crate::ordered_text_version!(Version);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Label {
@@ -161,18 +162,6 @@ impl Ord for Version {
             (true, false) => Ordering::Less,
             (true, true) => cmp_labels(&self.labels, &other.labels),
         }
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 

@@ -35,7 +35,6 @@
 //!   below everything, so `version_compare("1.2.3.#", "1.2.3.#")` returns -1.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::generic::cmp_decimal;
@@ -61,11 +60,13 @@ const SPECIAL_FORMS: [(&[u8], i8); 10] = [
 ];
 
 /// A parsed Packagist version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     elements: Box<[Element]>,
 }
+
+crate::ordered_text_version!(Version);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Element {
@@ -205,18 +206,6 @@ impl Ord for Version {
         } else {
             Ordering::Equal
         }
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 

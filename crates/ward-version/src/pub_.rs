@@ -20,7 +20,6 @@
 //! any length, so that advisories with such versions still get an answer.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::generic::{cmp_decimal, strip_zeros};
@@ -30,7 +29,7 @@ use crate::VersionError;
 const SCHEME: &str = "pub";
 
 /// A parsed Pub version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     /// Numeric parts as ASCII digits without leading zeros, trailing zeros removed.
@@ -38,6 +37,8 @@ pub struct Version {
     pre_release: Box<[Label]>,
     build: Box<[Label]>,
 }
+
+crate::ordered_text_version!(Version);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Label {
@@ -158,18 +159,6 @@ impl Ord for Version {
             (false, true) => Ordering::Greater,
             _ => cmp_labels(&self.build, &other.build),
         }
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 

@@ -25,7 +25,6 @@
 //!   does not strip or interpret them.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -47,6 +46,8 @@ pub struct Version {
     /// Whether a release follows the version after a `-`.
     has_release: bool,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Returns the epoch digits, `None` when the version has no epoch.
@@ -110,12 +111,6 @@ impl FromStr for Version {
     }
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         // An empty epoch (`:1.0`) is `0`, as in `parseEVR`.
@@ -130,20 +125,6 @@ impl Ord for Version {
             })
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Compares two version or release strings as rpm 4.18's `rpmvercmp()`, without allocating.
 pub fn rpmvercmp(a: &str, b: &str) -> Ordering {

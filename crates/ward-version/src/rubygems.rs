@@ -26,7 +26,6 @@
 //! character outside `[0-9A-Za-z.-]` is an error.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::generic::{cmp_decimal, strip_zeros};
@@ -35,12 +34,14 @@ use crate::VersionError;
 const SCHEME: &str = "rubygems";
 
 /// A parsed RubyGems version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
     /// Canonical segments (step 3).
     segments: Box<[Segment]>,
 }
+
+crate::ordered_text_version!(Version);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
@@ -172,18 +173,6 @@ fn cmp_with_zero(segment: &Segment) -> Ordering {
     match segment {
         Segment::Number(n) => cmp_decimal(n, "0"),
         Segment::Text(_) => Ordering::Less,
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
     }
 }
 

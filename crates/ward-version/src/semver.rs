@@ -34,7 +34,6 @@
 //!   `3.2.4-2.0`, and `1.2.3.4` is invalid because `3` has no digit to give.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::VersionError;
@@ -81,6 +80,8 @@ pub struct Version {
     pre: Box<[Span]>,
     build: Option<Span>,
 }
+
+crate::ordered_text_version!(Version);
 
 impl Version {
     /// Parses `value` with the given grammar.
@@ -129,12 +130,6 @@ impl FromStr for Version {
     }
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         let components = self.core.len().max(other.core.len());
@@ -167,20 +162,6 @@ impl Ord for Version {
         self.pre.len().cmp(&other.pre.len())
     }
 }
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
 
 /// Compares two runs of ASCII digits numerically, whatever their length.
 pub(crate) fn compare_digits(a: &str, b: &str) -> Ordering {
