@@ -28,12 +28,7 @@ fn seed_versions() -> Vec<String> {
     .map(str::to_owned)
     .to_vec();
     if common::versions_dir("rpm").is_dir() {
-        versions.extend(common::tables("rpm").into_iter().flat_map(|table| {
-            table
-                .rows
-                .into_iter()
-                .flat_map(|(_, row)| row.into_iter().take(2))
-        }));
+        versions.extend(common::compared_versions(common::tables("rpm")));
     }
     versions.retain(|text| !text.is_empty());
     versions.sort();
@@ -45,37 +40,6 @@ fn seed_versions() -> Vec<String> {
 const ALPHABET: &[char] = &[
     '0', '1', '2', '9', 'a', 'b', 'z', 'A', '.', '_', '+', '~', '-', ':',
 ];
-
-fn random_version() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(ALPHABET), 1..12)
-        .prop_map(|chars| chars.into_iter().collect())
-}
-
-fn mutated_version(seeds: Vec<String>) -> impl Strategy<Value = String> {
-    let edits = prop::collection::vec(
-        (
-            0..3u8,
-            any::<prop::sample::Index>(),
-            prop::sample::select(ALPHABET),
-        ),
-        0..3,
-    );
-    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
-        let mut chars: Vec<char> = seed.chars().collect();
-        for (kind, position, replacement) in edits {
-            let index = position.index(chars.len() + 1);
-            match kind {
-                0 => chars.insert(index, replacement),
-                1 if index < chars.len() => {
-                    chars.remove(index);
-                }
-                _ if index < chars.len() => chars[index] = replacement,
-                _ => chars.push(replacement),
-            }
-        }
-        chars.into_iter().collect()
-    })
-}
 
 /// Returns `vercmp`'s output for each pair: `-1`, `0` or `1`.
 fn vercmp_outputs(pairs: &[(String, String)]) -> Vec<String> {
@@ -102,7 +66,10 @@ fn ward_output(a: &str, b: &str) -> String {
 #[ignore = "needs pacman's vercmp: run by .ci/run"]
 fn alpm_agrees_with_vercmp() {
     let seeds = seed_versions();
-    let version = prop_oneof![random_version(), mutated_version(seeds.clone())];
+    let version = prop_oneof![
+        common::random_version(ALPHABET),
+        common::mutated_version(seeds.clone(), ALPHABET)
+    ];
     // `vercmp` reads a leading `-` as an option, and ward rejects the empty string.
     let sendable = |text: &String| !text.is_empty() && !text.starts_with('-');
     let pair_strategy = (version.clone(), version)

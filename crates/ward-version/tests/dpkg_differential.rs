@@ -29,55 +29,13 @@ fn seed_versions() -> Vec<String> {
         .map(str::to_owned)
         .to_vec();
     }
-    let mut versions: Vec<String> = common::tables("deb")
-        .into_iter()
-        .flat_map(|table| {
-            table
-                .rows
-                .into_iter()
-                .flat_map(|(_, row)| row.into_iter().take(2))
-        })
-        .collect();
-    versions.sort();
-    versions.dedup();
-    versions
+    common::compared_versions(common::tables("deb"))
 }
 
 /// Characters that matter to dpkg, plus a few it only warns about.
 const ALPHABET: &[char] = &[
     '0', '1', '2', '9', 'a', 'b', 'z', 'A', 'Z', '.', '+', '~', '-', ':', '_', ' ', 'é',
 ];
-
-fn random_version() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(ALPHABET), 1..12)
-        .prop_map(|chars| chars.into_iter().collect())
-}
-
-fn mutated_version(seeds: Vec<String>) -> impl Strategy<Value = String> {
-    let edits = prop::collection::vec(
-        (
-            0..3u8,
-            any::<prop::sample::Index>(),
-            prop::sample::select(ALPHABET),
-        ),
-        0..3,
-    );
-    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
-        let mut chars: Vec<char> = seed.chars().collect();
-        for (kind, position, replacement) in edits {
-            let index = position.index(chars.len() + 1);
-            match kind {
-                0 => chars.insert(index, replacement),
-                1 if index < chars.len() => {
-                    chars.remove(index);
-                }
-                _ if index < chars.len() => chars[index] = replacement,
-                _ => chars.push(replacement),
-            }
-        }
-        chars.into_iter().collect()
-    })
-}
 
 /// Returns dpkg's result for each pair: `-1`, `0`, `1`, or `err` when dpkg rejects a value.
 fn dpkg_compare(pairs: &[(String, String)]) -> Vec<String> {
@@ -115,7 +73,10 @@ fn ward_compare(a: &str, b: &str) -> String {
 #[ignore = "needs dpkg: run by .ci/run"]
 fn dpkg_agrees_with_dpkg_binary() {
     let seeds = seed_versions();
-    let version = prop_oneof![random_version(), mutated_version(seeds.clone())];
+    let version = prop_oneof![
+        common::random_version(ALPHABET),
+        common::mutated_version(seeds.clone(), ALPHABET)
+    ];
     // dpkg reads a leading `-` as an option, and reads an empty argument as the lowest
     // version rather than as a syntax error, so neither is sent.
     let sendable = |text: &String| !text.is_empty() && !text.starts_with('-');

@@ -94,53 +94,11 @@ fn seed_versions() -> Vec<String> {
         .map(str::to_owned)
         .to_vec();
     }
-    let mut versions: Vec<String> = common::tables("maven")
-        .into_iter()
-        .flat_map(|table| {
-            table
-                .rows
-                .into_iter()
-                .flat_map(|(_, row)| row.into_iter().take(2))
-        })
-        .collect();
-    versions.sort();
-    versions.dedup();
-    versions
+    common::compared_versions(common::tables("maven"))
 }
 
 fn generated_version() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 1..9).prop_map(|pieces| pieces.concat())
-}
-
-fn mutated_version(seeds: Vec<String>) -> impl Strategy<Value = String> {
-    let edits = prop::collection::vec(
-        (
-            0..3u8,
-            any::<prop::sample::Index>(),
-            prop::sample::select(PIECES),
-        ),
-        0..3,
-    );
-    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
-        let mut text = seed;
-        for (kind, position, piece) in edits {
-            let boundaries: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
-            let at = boundaries[position.index(boundaries.len())];
-            match kind {
-                0 => text.insert_str(at, piece),
-                1 => {
-                    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                    text.replace_range(at..end, "");
-                }
-                _ => text.push_str(piece),
-            }
-        }
-        text
-    })
 }
 
 /// Runs ComparableVersion's `main` on `a1 b1 a2 b2 …` and returns the order of each pair.
@@ -192,7 +150,10 @@ fn maven_agrees_with_comparable_version() {
     let jar = jar.to_string_lossy().into_owned();
     let seeds = seed_versions();
 
-    let version = prop_oneof![generated_version(), mutated_version(seeds.clone())];
+    let version = prop_oneof![
+        generated_version(),
+        common::mutated_by_pieces(seeds.clone(), PIECES)
+    ];
     let usable = |text: &String| !text.is_empty() && !text.contains(['\n', '\r']);
     let pair_strategy =
         (version.clone(), version).prop_filter("usable", move |(a, b)| usable(a) && usable(b));

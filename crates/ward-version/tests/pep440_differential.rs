@@ -34,19 +34,12 @@ fn seed_versions() -> Vec<String> {
         .map(str::to_owned)
         .to_vec();
     }
-    let mut versions: Vec<String> = common::tables("pep440")
-        .into_iter()
-        .filter(|table| table.columns.first().is_some_and(|column| column == "a"))
-        .flat_map(|table| {
-            table
-                .rows
-                .into_iter()
-                .flat_map(|(_, row)| row.into_iter().take(2))
-        })
-        .collect();
-    versions.sort();
-    versions.dedup();
-    versions
+    common::compared_versions(
+        common::tables("pep440")
+            .into_iter()
+            .filter(|table| table.columns.first().is_some_and(|column| column == "a"))
+            .collect(),
+    )
 }
 
 /// Builds a version from PEP 440's parts with random spellings, separators and case, so
@@ -129,36 +122,6 @@ const PIECES: &[&str] = &[
     "A", "x", " ",
 ];
 
-fn mutated_version(seeds: Vec<String>) -> impl Strategy<Value = String> {
-    let edits = prop::collection::vec(
-        (
-            0..3u8,
-            any::<prop::sample::Index>(),
-            prop::sample::select(PIECES),
-        ),
-        0..3,
-    );
-    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
-        let mut text = seed;
-        for (kind, position, piece) in edits {
-            let boundaries: Vec<usize> = (0..=text.len())
-                .filter(|&index| text.is_char_boundary(index))
-                .collect();
-            let index = boundaries[position.index(boundaries.len())];
-            let next = boundaries
-                .iter()
-                .copied()
-                .find(|&boundary| boundary > index);
-            match (kind, next) {
-                (0, _) | (_, None) => text.insert_str(index, piece),
-                (1, Some(next)) => text.replace_range(index..next, ""),
-                (_, Some(next)) => text.replace_range(index..next, piece),
-            }
-        }
-        text
-    })
-}
-
 /// Returns `packaging`'s output for each pair: the normalised forms of `a` and `b` (`-`
 /// when invalid) and the sign of the comparison (empty when one is invalid), TAB-separated.
 fn packaging_outputs(pairs: &[(String, String)]) -> Vec<String> {
@@ -205,7 +168,7 @@ fn pep440_agrees_with_packaging() {
     let seeds = seed_versions();
     let version = prop_oneof![
         3 => structured_version(),
-        1 => mutated_version(seeds.clone()),
+        1 => common::mutated_by_pieces(seeds.clone(), PIECES),
     ];
     let pair_strategy = (version.clone(), version);
     let mut runner = TestRunner::default();

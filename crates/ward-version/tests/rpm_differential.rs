@@ -17,19 +17,7 @@ const ALPHABET: &[char] = &[
 ];
 
 fn seed_versions() -> Vec<String> {
-    let mut versions: Vec<String> = common::tables("rpm")
-        .into_iter()
-        .flat_map(|table| {
-            table
-                .rows
-                .into_iter()
-                .flat_map(|(_, row)| row.into_iter().take(2))
-        })
-        .filter(|text| !text.is_empty())
-        .collect();
-    versions.sort();
-    versions.dedup();
-    versions
+    common::compared_versions(common::tables("rpm"))
 }
 
 fn version_strategy(seeds: Vec<String>) -> impl Strategy<Value = String> + Clone {

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::io::Write;
+
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -140,4 +142,93 @@ pub fn run_batch(program: &str, args: &[&str], input: &str) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+/// Returns the versions in the first two columns of `tables`, sorted, without duplicates and
+/// empty cells: the real versions that differential tests mutate.
+pub fn compared_versions(tables: Vec<Table>) -> Vec<String> {
+    let mut versions: Vec<String> = tables
+        .into_iter()
+        .flat_map(|table| {
+            table
+                .rows
+                .into_iter()
+                .flat_map(|(_, row)| row.into_iter().take(2))
+        })
+        .filter(|text| !text.is_empty())
+        .collect();
+    versions.sort();
+    versions.dedup();
+    versions
+}
+
+/// Generates strings of 1 to 11 characters drawn from `alphabet`.
+pub fn random_version(alphabet: &'static [char]) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(alphabet), 1..12)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Generates a seed with up to two characters of `alphabet` inserted, removed or replaced.
+pub fn mutated_version(
+    seeds: Vec<String>,
+    alphabet: &'static [char],
+) -> impl Strategy<Value = String> {
+    let edits = prop::collection::vec(
+        (
+            0..3u8,
+            any::<prop::sample::Index>(),
+            prop::sample::select(alphabet),
+        ),
+        0..3,
+    );
+    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
+        let mut chars: Vec<char> = seed.chars().collect();
+        for (kind, position, replacement) in edits {
+            let index = position.index(chars.len() + 1);
+            match kind {
+                0 => chars.insert(index, replacement),
+                1 if index < chars.len() => {
+                    chars.remove(index);
+                }
+                _ if index < chars.len() => chars[index] = replacement,
+                _ => chars.push(replacement),
+            }
+        }
+        chars.into_iter().collect()
+    })
+}
+
+/// Generates a seed with up to two of `pieces` inserted, or characters removed or replaced
+/// by a piece: mutations in units that matter to schemes with multi-letter labels.
+pub fn mutated_by_pieces(
+    seeds: Vec<String>,
+    pieces: &'static [&'static str],
+) -> impl Strategy<Value = String> {
+    let edits = prop::collection::vec(
+        (
+            0..3u8,
+            any::<prop::sample::Index>(),
+            prop::sample::select(pieces),
+        ),
+        0..3,
+    );
+    (prop::sample::select(seeds), edits).prop_map(|(seed, edits)| {
+        let mut text = seed;
+        for (kind, position, piece) in edits {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&index| text.is_char_boundary(index))
+                .collect();
+            let index = boundaries[position.index(boundaries.len())];
+            let next = boundaries
+                .iter()
+                .copied()
+                .find(|&boundary| boundary > index);
+            match (kind, next) {
+                (0, _) | (_, None) => text.insert_str(index, piece),
+                (1, Some(next)) => text.replace_range(index..next, ""),
+                (_, Some(next)) => text.replace_range(index..next, piece),
+            }
+        }
+        text
+    })
 }
