@@ -62,10 +62,24 @@ impl Context<'_> {
             .and_then(|os| crate::os::advisory_ecosystem(os).ok())
     }
 
-    /// Returns `relative` (written as an absolute path such as `/var/lib/dpkg/status`) below
-    /// the collection root.
-    pub fn path(&self, relative: &str) -> PathBuf {
-        self.options.root.join(relative.trim_start_matches('/'))
+    /// Resolves `relative` (such as `var/lib/dpkg/status`, a leading `/` is ignored) below the
+    /// collection root as a chroot would, and returns the host path to open.
+    ///
+    /// Symbolic links, absolute ones included, are followed inside the root and `..` never
+    /// leaves it. A host path that already starts with the root is accepted too. Errors are
+    /// those of [`crate::root::resolve_in_root`]: `NotFound` for a missing component, `Other`
+    /// for a link loop.
+    pub fn resolve(&self, relative: impl AsRef<Path>) -> std::io::Result<PathBuf> {
+        crate::root::resolve_in_root(&self.options.root, relative.as_ref())
+    }
+
+    /// Returns the host path of a file the filesystem walk found (`relative` to the root).
+    ///
+    /// No resolution is needed: the walk never follows a symbolic link, so the directories
+    /// that lead to the file are real ones, and it offers only regular files to collectors.
+    /// Every other path goes through [`Self::resolve`].
+    pub fn walked_path(&self, relative: &Path) -> PathBuf {
+        self.options.root.join(relative)
     }
 }
 

@@ -7,7 +7,9 @@
 //! newer document without losing data.
 //!
 //! Collectors read files below a root directory (`/` on a live host, a mounted image or a
-//! fixture tree otherwise) and never run package-manager binaries.
+//! fixture tree otherwise) and never run package-manager binaries. Paths below the root are
+//! resolved as a chroot would ([`root`]): an absolute symbolic link in an image names a file
+//! of the image, never one of the host.
 //!
 //! ```no_run
 //! use ward_inventory::{collect, CollectOptions};
@@ -22,6 +24,7 @@ pub mod collectors;
 mod document;
 pub mod os;
 mod read;
+pub mod root;
 pub mod walk;
 
 pub use collectors::{collect, CollectOptions, Collection, Collector, Context, FileCollector};

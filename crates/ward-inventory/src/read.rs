@@ -1,8 +1,10 @@
 //! Reading files below the collection root.
 
 use std::io;
+use std::path::Path;
 
 use crate::collectors::Context;
+use crate::root::resolve_in_root;
 
 /// Reads a UTF-8 text file below the root; `Ok(None)` when it does not exist.
 ///
@@ -18,16 +20,35 @@ pub(crate) fn read_optional_text(
     }
 }
 
-/// Reads a file below the root; `Ok(None)` when it or a parent directory does not exist.
+/// Reads a file below the root, resolving links inside it; `Ok(None)` when it or a parent
+/// directory does not exist.
 pub(crate) fn read_optional_bytes(
     context: &Context<'_>,
     relative: &str,
 ) -> io::Result<Option<Vec<u8>>> {
-    match fs_err::read(context.path(relative)) {
+    match context.resolve(relative).and_then(fs_err::read) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error),
     }
+}
+
+/// Reads a file given as a host path below `root`, resolving links inside the root.
+pub(crate) fn read_below(root: &Path, path: &Path) -> io::Result<Vec<u8>> {
+    fs_err::read(resolve_in_root(root, path)?)
+}
+
+/// Opens a directory given as a host path below `root`, resolving links inside the root.
+///
+/// The entries' paths start with the resolved directory, so paths built from them stay
+/// below the root.
+pub(crate) fn read_dir_below(root: &Path, path: &Path) -> io::Result<fs_err::ReadDir> {
+    fs_err::read_dir(resolve_in_root(root, path)?)
+}
+
+/// Returns whether a host path below `root` names a directory once resolved inside the root.
+pub(crate) fn is_dir_below(root: &Path, path: &Path) -> bool {
+    resolve_in_root(root, path).is_ok_and(|resolved| resolved.is_dir())
 }
 
 /// Converts file bytes to text, replacing invalid UTF-8 without copying valid input.
@@ -41,6 +62,8 @@ pub(crate) fn into_text(bytes: Vec<u8>) -> String {
 /// Returns whether an I/O error means the file is absent (including a file in place of a
 /// parent directory).
 pub(crate) fn is_missing(error: &io::Error) -> bool {
-    // `ENOTDIR` has no stable `ErrorKind` in Rust 1.85, so it is matched by its errno.
-    error.kind() == io::ErrorKind::NotFound || error.raw_os_error() == Some(20)
+    matches!(
+        error.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
 }

@@ -57,6 +57,17 @@ fn relative_display(root: &std::path::Path, path: &std::path::Path) -> String {
         .join("/")
 }
 
+/// Resolves a host path below `root` inside the root and returns it when it names a regular
+/// file; `None` when it is missing, a directory or a link loop.
+fn resolve_file_below(
+    root: &std::path::Path,
+    path: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    crate::root::resolve_in_root(root, path)
+        .ok()
+        .filter(|resolved| resolved.is_file())
+}
+
 /// Returns the entries of a directory sorted by name, or an empty list when it is absent.
 ///
 /// An existing directory that cannot be read yields a warning.
@@ -66,7 +77,7 @@ fn sorted_entries(
     directory: &std::path::Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<std::path::PathBuf> {
-    let reader = match fs_err::read_dir(directory) {
+    let reader = match crate::read::read_dir_below(root, directory) {
         Ok(reader) => reader,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(error) if error.kind() == std::io::ErrorKind::NotADirectory => return Vec::new(),

@@ -70,7 +70,7 @@ impl Collector for DpkgCollector {
 /// Lists the package files of `status.d/` (relative to the root), sorted, without the
 /// `*.md5sums` lists that distroless images keep beside them.
 fn status_dir_files(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
-    let entries = match fs_err::read_dir(context.path(STATUS_DIR)) {
+    let entries = match context.resolve(STATUS_DIR).and_then(fs_err::read_dir) {
         Ok(entries) => entries,
         Err(error) if is_missing(&error) => return Vec::new(),
         Err(error) => {

@@ -24,7 +24,7 @@ impl Collector for PacmanCollector {
 
     fn collect(&self, context: &Context<'_>) -> Collection {
         let mut collection = Collection::default();
-        let entries = match fs_err::read_dir(context.path(LOCAL_DIR)) {
+        let entries = match context.resolve(LOCAL_DIR).and_then(fs_err::read_dir) {
             Ok(entries) => entries,
             Err(error) if is_missing(&error) => return collection,
             Err(error) => {

@@ -24,7 +24,7 @@ pub mod ndb;
 pub mod sqlite;
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use packageurl::PackageUrl;
@@ -86,23 +86,28 @@ impl Collector for RpmCollector {
         let mut seen_directories = HashSet::new();
 
         for directory in DATABASE_DIRECTORIES {
-            let absolute = context.path(directory);
-            let Ok(canonical) = fs_err::canonicalize(&absolute) else {
+            // Resolved inside the root, so `var/lib/rpm -> ../../usr/lib/sysimage/rpm` is
+            // recognised as the same directory and an absolute link stays in the image.
+            let Ok(resolved) = context.resolve(directory) else {
                 continue;
             };
-            if !seen_directories.insert(canonical) {
+            if !seen_directories.insert(resolved.clone()) {
                 continue;
             }
 
-            let present: Vec<Backend> = Backend::ALL
+            let present: Vec<(Backend, PathBuf)> = Backend::ALL
                 .into_iter()
-                .filter(|backend| absolute.join(backend.file_name()).is_file())
+                .filter_map(|backend| {
+                    let file = context.resolve(resolved.join(backend.file_name())).ok()?;
+                    file.is_file().then_some((backend, file))
+                })
                 .collect();
-            let Some((&chosen, ignored)) = present.split_first() else {
+            let Some(((chosen, chosen_path), ignored)) = present.split_first() else {
                 continue;
             };
+            let chosen = *chosen;
             let relative = format!("{directory}/{}", chosen.file_name());
-            for other in ignored {
+            for (other, _) in ignored {
                 collection.diagnostics.push(
                     Diagnostic::new(
                         COLLECTOR,
@@ -116,12 +121,7 @@ impl Collector for RpmCollector {
                     .with_path(format!("{directory}/{}", other.file_name())),
                 );
             }
-            collection.extend(read_database(
-                &absolute.join(chosen.file_name()),
-                chosen,
-                &relative,
-                context.os,
-            ));
+            collection.extend(read_database(chosen_path, chosen, &relative, context.os));
         }
         collection
     }

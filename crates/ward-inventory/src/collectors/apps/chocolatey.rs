@@ -8,7 +8,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::{relative_display, row, sorted_entries, warning};
+use super::{relative_display, resolve_file_below, row, sorted_entries, warning};
 use crate::collectors::{Collection, Collector, Context};
 
 /// Name recorded in rows and diagnostics of this collector.
@@ -26,7 +26,7 @@ impl Collector for ChocolateyCollector {
     fn collect(&self, context: &Context<'_>) -> Collection {
         let mut collection = Collection::default();
         let root = &context.options.root;
-        let lib = context.path("ProgramData/chocolatey/lib");
+        let lib = root.join("ProgramData/chocolatey/lib");
         for package in sorted_entries(COLLECTOR, root, &lib, &mut collection.diagnostics) {
             let Some(name) = package.file_name() else {
                 continue;
@@ -34,11 +34,11 @@ impl Collector for ChocolateyCollector {
             let mut nuspec_name = name.to_os_string();
             nuspec_name.push(".nuspec");
             let nuspec = package.join(nuspec_name);
-            if !nuspec.is_file() {
+            let Some(resolved) = resolve_file_below(root, &nuspec) else {
                 continue;
-            }
+            };
             let display = relative_display(root, &nuspec);
-            collection.extend(parse_file(&nuspec, &display));
+            collection.extend(parse_file(&resolved, &display));
         }
         collection
     }

@@ -18,6 +18,7 @@ use quick_xml::Reader;
 
 use super::{relative_display, row, sorted_entries, warning};
 use crate::collectors::{Collection, Collector, Context};
+use crate::read::{is_dir_below, read_below};
 use crate::Diagnostic;
 
 /// Name recorded in rows and diagnostics of this collector.
@@ -35,11 +36,11 @@ impl Collector for FlatpakCollector {
     fn collect(&self, context: &Context<'_>) -> Collection {
         let mut collection = Collection::default();
         let root = &context.options.root;
-        let mut installations = vec![context.path("var/lib/flatpak")];
+        let mut installations = vec![root.join("var/lib/flatpak")];
         for home in sorted_entries(
             COLLECTOR,
             root,
-            &context.path("home"),
+            &root.join("home"),
             &mut collection.diagnostics,
         ) {
             installations.push(home.join(".local/share/flatpak"));
@@ -58,7 +59,7 @@ fn collect_installation(root: &Path, installation: &Path, collection: &mut Colle
             for arch in sorted_entries(COLLECTOR, root, &id, diagnostics) {
                 for branch in sorted_entries(COLLECTOR, root, &arch, diagnostics) {
                     let active = branch.join("active");
-                    if !active.is_dir() {
+                    if !is_dir_below(root, &active) {
                         continue;
                     }
                     let name = file_name(&id);
@@ -95,7 +96,7 @@ fn appstream_version(
     for directory in ["files/share/metainfo", "files/share/appdata"] {
         for suffix in ["metainfo.xml", "appdata.xml"] {
             let path = active.join(directory).join(format!("{id}.{suffix}"));
-            let Ok(bytes) = fs_err::read(&path) else {
+            let Ok(bytes) = read_below(root, &path) else {
                 continue;
             };
             match first_release_version(&bytes) {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{relative_display, row, sorted_entries, warning};
 use crate::collectors::{Collection, Collector, Context};
+use crate::read::{is_dir_below, read_below};
 
 /// Name recorded in rows and diagnostics of this collector.
 pub const COLLECTOR: &str = "homebrew";
@@ -32,8 +33,8 @@ impl Collector for HomebrewCollector {
     fn collect(&self, context: &Context<'_>) -> Collection {
         let mut collection = Collection::default();
         for prefix in PREFIXES {
-            let prefix = context.path(prefix);
-            collection.extend(collect_prefix(&context.options.root, &prefix));
+            let root = &context.options.root;
+            collection.extend(collect_prefix(root, &root.join(prefix)));
         }
         collection
     }
@@ -55,7 +56,7 @@ pub fn collect_prefix(root: &Path, prefix: &Path) -> Collection {
     let mut rows = Vec::new();
     for formula in sorted_entries(COLLECTOR, root, &prefix.join("Cellar"), diagnostics) {
         for version in sorted_entries(COLLECTOR, root, &formula, diagnostics) {
-            if !version.is_dir() {
+            if !is_dir_below(root, &version) {
                 continue;
             }
             let (Some(name), Some(version_name)) = (file_name(&formula), file_name(&version))
@@ -67,7 +68,7 @@ pub fn collect_prefix(root: &Path, prefix: &Path) -> Collection {
             let mut software = row(COLLECTOR, "homebrew", &name, &version_name, &display);
             software.purl = purl(&name, &version_name);
 
-            match fs_err::read(&receipt_path) {
+            match read_below(root, &receipt_path) {
                 Ok(bytes) => match serde_json::from_slice::<Receipt>(&bytes) {
                     Ok(receipt) => {
                         software.installed_at = receipt
@@ -95,7 +96,7 @@ pub fn collect_prefix(root: &Path, prefix: &Path) -> Collection {
             let (Some(name), Some(version_name)) = (file_name(&cask), file_name(&version)) else {
                 continue;
             };
-            if !version.is_dir() || version_name.starts_with('.') {
+            if version_name.starts_with('.') || !is_dir_below(root, &version) {
                 continue;
             }
             let display = relative_display(root, &version);

@@ -12,8 +12,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use plist::{Dictionary, Value};
 
-use super::{relative_display, row, sorted_entries, warning};
+use super::{relative_display, resolve_file_below, row, sorted_entries, warning};
 use crate::collectors::{Collection, Collector, Context};
+use crate::read::is_dir_below;
 use crate::Software;
 
 /// Name recorded in rows and diagnostics of this collector.
@@ -38,12 +39,12 @@ impl Collector for MacAppsCollector {
 
         let mut directories: Vec<_> = APPLICATION_DIRECTORIES
             .iter()
-            .map(|directory| context.path(directory))
+            .map(|directory| root.join(directory))
             .collect();
         for home in sorted_entries(
             COLLECTOR,
             root,
-            &context.path("Users"),
+            &root.join("Users"),
             &mut collection.diagnostics,
         ) {
             directories.push(home.join("Applications"));
@@ -51,48 +52,51 @@ impl Collector for MacAppsCollector {
 
         for directory in directories {
             for entry in sorted_entries(COLLECTOR, root, &directory, &mut collection.diagnostics) {
-                if is_bundle(&entry) {
+                if is_bundle(root, &entry) {
                     read_bundle(root, &entry, &mut collection);
                     continue;
                 }
                 // One level of folders such as `Utilities`.
                 for nested in sorted_entries(COLLECTOR, root, &entry, &mut collection.diagnostics) {
-                    if is_bundle(&nested) {
+                    if is_bundle(root, &nested) {
                         read_bundle(root, &nested, &mut collection);
                     }
                 }
             }
         }
 
-        let receipts = context.path("var/db/receipts");
+        let receipts = root.join("var/db/receipts");
         for entry in sorted_entries(COLLECTOR, root, &receipts, &mut collection.diagnostics) {
             if entry
                 .extension()
                 .is_some_and(|extension| extension == "plist")
             {
+                let Some(resolved) = resolve_file_below(root, &entry) else {
+                    continue;
+                };
                 let display = relative_display(root, &entry);
-                collection.extend(parse_receipt_file(&entry, &display));
+                collection.extend(parse_receipt_file(&resolved, &display));
             }
         }
         collection
     }
 }
 
-fn is_bundle(path: &Path) -> bool {
-    path.extension().is_some_and(|extension| extension == "app") && path.is_dir()
+fn is_bundle(root: &Path, path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "app") && is_dir_below(root, path)
 }
 
 fn read_bundle(root: &Path, bundle: &Path, collection: &mut Collection) {
     let info = bundle.join("Contents/Info.plist");
-    if !info.is_file() {
+    let Some(resolved) = resolve_file_below(root, &info) else {
         return;
-    }
+    };
     let display = relative_display(root, &info);
     let fallback_name = bundle
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    collection.extend(parse_info_plist_file(&info, &display, &fallback_name));
+    collection.extend(parse_info_plist_file(&resolved, &display, &fallback_name));
 }
 
 /// Reads a dictionary property list (XML or binary) from a file.

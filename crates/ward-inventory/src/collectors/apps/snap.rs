@@ -14,7 +14,7 @@ use std::path::Path;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{relative_display, row, sorted_entries, warning};
+use super::{relative_display, resolve_file_below, row, sorted_entries, warning};
 use crate::collectors::{Collection, Collector, Context};
 
 /// Name recorded in rows and diagnostics of this collector.
@@ -35,18 +35,20 @@ impl Collector for SnapCollector {
         for snap in sorted_entries(
             COLLECTOR,
             root,
-            &context.path("snap"),
+            &root.join("snap"),
             &mut collection.diagnostics,
         ) {
             let metadata = snap.join("current/meta/snap.yaml");
-            if !metadata.is_file() {
+            let Some(resolved) = resolve_file_below(root, &metadata) else {
                 continue;
-            }
+            };
             let display = relative_display(root, &metadata);
-            let revision = fs_err::read_link(snap.join("current"))
+            // `current` is a relative link to the revision directory (`current -> 1380`).
+            let revision = crate::root::resolve_in_root(root, &snap)
+                .and_then(|snap| fs_err::read_link(snap.join("current")))
                 .ok()
                 .map(|target| target.to_string_lossy().into_owned());
-            collection.extend(parse_snap_yaml_file(&metadata, &display, revision));
+            collection.extend(parse_snap_yaml_file(&resolved, &display, revision));
         }
         collection
     }

@@ -186,7 +186,7 @@ impl FileCollector for BinaryCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        let full_path = context.options.root.join(path);
+        let full_path = context.walked_path(path);
         let result = std::fs::File::open(&full_path)
             .and_then(|file| read_file(&file))
             .map_err(|error| format!("cannot read executable: {error}"))

@@ -55,7 +55,7 @@ impl FileCollector for JavaArchiveCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        match fs_err::File::open(context.options.root.join(path)) {
+        match fs_err::File::open(context.walked_path(path)) {
             Ok(file) => read_archive(file, &path.display().to_string(), 0, &mut collection),
             Err(error) => collection.diagnostics.push(file_diagnostic(
                 NAME,

@@ -30,8 +30,12 @@ pub(crate) struct Input<'a> {
 impl Input<'_> {
     /// Reads and decodes another file, given relative to the root.
     pub(crate) fn read_other(&self, relative: &Path) -> Result<String, String> {
-        let bytes = fs_err::read(self.context.options.root.join(relative))
-            .map_err(|error| error.to_string())?;
+        let bytes = fs_err::read(
+            self.context
+                .resolve(relative)
+                .map_err(|error| error.to_string())?,
+        )
+        .map_err(|error| error.to_string())?;
         decode_text(&bytes)
     }
 }
@@ -190,7 +194,7 @@ impl FileCollector for LockfileCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        let text = match fs_err::read(context.options.root.join(path))
+        let text = match fs_err::read(context.walked_path(path))
             .map_err(|error| error.to_string())
             .and_then(|bytes| decode_text(&bytes))
         {

@@ -71,7 +71,7 @@ impl FileCollector for NodeCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        let manifest: PackageJson = match fs_err::read(context.options.root.join(path))
+        let manifest: PackageJson = match fs_err::read(context.walked_path(path))
             .map_err(|error| error.to_string())
             .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|error| error.to_string()))
         {

@@ -44,8 +44,7 @@ pub fn mark_os_owned(root: &Path, software: &mut [Software]) -> Vec<Diagnostic> 
         return diagnostics;
     }
 
-    let info_dir = root.join("var/lib/dpkg/info");
-    let Ok(entries) = std::fs::read_dir(&info_dir) else {
+    let Ok(entries) = crate::read::read_dir_below(root, Path::new("var/lib/dpkg/info")) else {
         return diagnostics;
     };
     for entry in entries.flatten() {
@@ -57,7 +56,7 @@ pub fn mark_os_owned(root: &Path, software: &mut [Software]) -> Vec<Diagnostic> 
             continue;
         };
         let package = list_name.split(':').next().unwrap_or(list_name);
-        let text = match fs_err::read(entry.path()) {
+        let text = match crate::read::read_below(root, &entry.path()) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(error) => {
                 diagnostics.push(Diagnostic {

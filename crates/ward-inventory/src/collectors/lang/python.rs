@@ -46,7 +46,7 @@ impl FileCollector for PythonCollector {
 
     fn parse(&self, context: &Context<'_>, path: &Path) -> Collection {
         let mut collection = Collection::default();
-        let full_path = context.options.root.join(path);
+        let full_path = context.walked_path(path);
         let bytes = if file_name(path).ends_with(".egg") {
             read_zipped_egg(&full_path)
         } else {
