@@ -30,6 +30,7 @@ use chrono::{DateTime, Utc};
 use packageurl::PackageUrl;
 
 use crate::collectors::{Collection, Collector, Context};
+use crate::root::resolve_in_root;
 use crate::{Diagnostic, DiagnosticLevel, OsRelease, Software};
 
 use header::{PackageHeader, SourceRpm};
@@ -83,31 +84,8 @@ impl Collector for RpmCollector {
 
     fn collect(&self, context: &Context<'_>) -> Collection {
         let mut collection = Collection::default();
-        let mut seen_directories = HashSet::new();
-
-        for directory in DATABASE_DIRECTORIES {
-            // Resolved inside the root, so `var/lib/rpm -> ../../usr/lib/sysimage/rpm` is
-            // recognised as the same directory and an absolute link stays in the image.
-            let Ok(resolved) = context.resolve(directory) else {
-                continue;
-            };
-            if !seen_directories.insert(resolved.clone()) {
-                continue;
-            }
-
-            let present: Vec<(Backend, PathBuf)> = Backend::ALL
-                .into_iter()
-                .filter_map(|backend| {
-                    let file = context.resolve(resolved.join(backend.file_name())).ok()?;
-                    file.is_file().then_some((backend, file))
-                })
-                .collect();
-            let Some(((chosen, chosen_path), ignored)) = present.split_first() else {
-                continue;
-            };
-            let chosen = *chosen;
-            let relative = format!("{directory}/{}", chosen.file_name());
-            for (other, _) in ignored {
+        for database in locate_databases(&context.options.root) {
+            for (other, other_path) in &database.ignored {
                 collection.diagnostics.push(
                     Diagnostic::new(
                         COLLECTOR,
@@ -115,16 +93,80 @@ impl Collector for RpmCollector {
                         format!(
                             "ignored `{}`: `{}` in the same directory is the newer backend",
                             other.file_name(),
-                            chosen.file_name()
+                            database.backend.file_name()
                         ),
                     )
-                    .with_path(format!("{directory}/{}", other.file_name())),
+                    .with_path(other_path.as_str()),
                 );
             }
-            collection.extend(read_database(chosen_path, chosen, &relative, context.os));
+            collection.extend(read_database(
+                &database.path,
+                database.backend,
+                &database.display_path,
+                context.os,
+            ));
         }
         collection
     }
+}
+
+/// An rpm database file found below the collection root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseFile {
+    /// Backend of the file, the newest one present in its directory.
+    pub backend: Backend,
+    /// Host path of the file, resolved inside the root.
+    pub path: PathBuf,
+    /// Path relative to the root as rows and diagnostics record it (`var/lib/rpm/Packages`).
+    pub display_path: String,
+    /// Older backends present in the same directory and not read, with their display paths.
+    pub ignored: Vec<(Backend, String)>,
+}
+
+/// Finds the rpm database of each directory in [`DATABASE_DIRECTORIES`] below `root`.
+///
+/// Each directory is resolved inside the root, so `var/lib/rpm -> ../../usr/lib/sysimage/rpm`
+/// is read once and an absolute link stays in the image. A directory without a database
+/// file contributes nothing.
+pub fn locate_databases(root: &Path) -> Vec<DatabaseFile> {
+    let mut databases = Vec::new();
+    let mut seen_directories = HashSet::new();
+    for directory in DATABASE_DIRECTORIES {
+        let Ok(resolved) = resolve_in_root(root, Path::new(directory)) else {
+            continue;
+        };
+        if !seen_directories.insert(resolved.clone()) {
+            continue;
+        }
+
+        let mut present = Backend::ALL.into_iter().filter_map(|backend| {
+            let file = resolve_in_root(root, &resolved.join(backend.file_name())).ok()?;
+            file.is_file().then_some((backend, file))
+        });
+        let Some((backend, path)) = present.next() else {
+            continue;
+        };
+        databases.push(DatabaseFile {
+            backend,
+            path,
+            display_path: format!("{directory}/{}", backend.file_name()),
+            ignored: present
+                .map(|(other, _)| (other, format!("{directory}/{}", other.file_name())))
+                .collect(),
+        });
+    }
+    databases
+}
+
+/// Reads the header blobs of one database as `(record number, blob)`, leaving out records
+/// that cannot be read; `Err` is a whole-file failure.
+///
+/// Used by passes that need tags the collector does not record (the file lists); the
+/// collector itself reports the damaged records.
+pub fn read_header_blobs(path: &Path, backend: Backend) -> Result<Vec<(u32, Vec<u8>)>, String> {
+    let mut records = Records::new("");
+    read_blobs(path, backend, &mut records)?;
+    Ok(records.blobs)
 }
 
 /// Reads one rpm database file and converts its packages into software rows.

@@ -50,6 +50,14 @@ pub mod tag {
     pub const SOURCE_RPM: i32 = 1044;
     /// Module name, stream, version and context (`nodejs:18:8070020230306170042:ad008a3a`).
     pub const MODULARITY_LABEL: i32 = 5096;
+    /// Full file paths, the layout of old packages without `DIRNAMES` (STRING_ARRAY).
+    pub const OLD_FILE_NAMES: i32 = 1027;
+    /// Index into `DIRNAMES` of each file (INT32 array, one per file).
+    pub const DIR_INDEXES: i32 = 1116;
+    /// File name of each file without its directory (STRING_ARRAY).
+    pub const BASE_NAMES: i32 = 1117;
+    /// Directories of the files, each ending in `/` (STRING_ARRAY).
+    pub const DIR_NAMES: i32 = 1118;
 }
 
 /// Tag value types (rpm `rpmTagType`).
@@ -309,6 +317,65 @@ impl<'a> Header<'a> {
         Ok(Some(String::from_utf8_lossy(&rest[..length]).into_owned()))
     }
 
+    /// Returns the values of a STRING_ARRAY tag (STRING is read as one value), or `None` when
+    /// the tag is absent.
+    pub fn string_array(&self, wanted: i32) -> Result<Option<Vec<&'a [u8]>>, HeaderError> {
+        let Some(entry) = self.find(wanted) else {
+            return Ok(None);
+        };
+        if !matches!(entry.kind, kind::STRING | kind::STRING_ARRAY) {
+            return Err(HeaderError::WrongType {
+                tag: entry.tag,
+                kind: entry.kind,
+                count: entry.count,
+                expected: "a string array",
+            });
+        }
+
+        // Each value is NUL-terminated and the next one starts right after it. The count is
+        // not trusted for the allocation: a value must fit in the data store to be kept.
+        let mut rest = &self.data[entry.offset as usize..];
+        let mut values = Vec::new();
+        for _ in 0..entry.count {
+            let Some(length) = rest.iter().position(|byte| *byte == 0) else {
+                return Err(HeaderError::UnterminatedString { tag: entry.tag });
+            };
+            values.push(&rest[..length]);
+            rest = &rest[length + 1..];
+        }
+        Ok(Some(values))
+    }
+
+    /// Returns the values of an INT32 array tag, or `None` when the tag is absent.
+    pub fn int32_array(&self, wanted: i32) -> Result<Option<Vec<u32>>, HeaderError> {
+        let Some(entry) = self.find(wanted) else {
+            return Ok(None);
+        };
+        if entry.kind != kind::INT32 {
+            return Err(HeaderError::WrongType {
+                tag: entry.tag,
+                kind: entry.kind,
+                count: entry.count,
+                expected: "an INT32 array",
+            });
+        }
+        let start = entry.offset as usize;
+        let needed = (entry.count as usize).saturating_mul(4);
+        let Some(bytes) = self.data.get(start..start.saturating_add(needed)) else {
+            return Err(HeaderError::Truncated {
+                what: "INT32 array",
+                needed,
+                available: self.data.len() - start,
+            });
+        };
+        Ok(Some(
+            bytes
+                .chunks_exact(4)
+                .map(|chunk| u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+                .collect(),
+        ))
+    }
+
     /// Returns the first value of an INT32 tag, or `None` when the tag is absent.
     pub fn int32(&self, wanted: i32) -> Result<Option<u32>, HeaderError> {
         let Some(entry) = self.find(wanted) else {
@@ -328,6 +395,85 @@ impl<'a> Header<'a> {
             available: self.data.len() - entry.offset as usize,
         })?;
         Ok(Some(value))
+    }
+}
+
+/// The file list of one installed package, borrowed from its header blob.
+///
+/// Current rpm versions store paths split into `DIRNAMES` (each ending in `/`), `BASENAMES` and
+/// `DIRINDEXES`; file `i` is `DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]`. Older headers store
+/// whole paths in `OLDFILENAMES`, read here as paths with an empty directory part.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileList<'a> {
+    /// `NAME` of the package.
+    pub package: String,
+    directories: Vec<&'a [u8]>,
+    base_names: Vec<&'a [u8]>,
+    directory_indexes: Vec<u32>,
+}
+
+impl<'a> FileList<'a> {
+    /// Decodes the package name and file list of one header blob.
+    ///
+    /// A package without files (a meta package) has an empty list. A `DIRINDEXES` value
+    /// beyond `DIRNAMES`, or arrays of different lengths, is an error rather than a guess.
+    pub fn from_blob(blob: &'a [u8]) -> Result<Self, HeaderError> {
+        let header = Header::parse(blob)?;
+        let package = header.string(tag::NAME)?.ok_or(HeaderError::MissingTag {
+            tag: tag::NAME,
+            name: "NAME",
+        })?;
+
+        let Some(base_names) = header.string_array(tag::BASE_NAMES)? else {
+            let old = header
+                .string_array(tag::OLD_FILE_NAMES)?
+                .unwrap_or_default();
+            return Ok(FileList {
+                package,
+                directories: vec![b""],
+                directory_indexes: vec![0; old.len()],
+                base_names: old,
+            });
+        };
+        let directories = header.string_array(tag::DIR_NAMES)?.unwrap_or_default();
+        let directory_indexes = header.int32_array(tag::DIR_INDEXES)?.unwrap_or_default();
+        if directory_indexes.len() != base_names.len()
+            || directory_indexes
+                .iter()
+                .any(|index| *index as usize >= directories.len())
+        {
+            return Err(HeaderError::WrongType {
+                tag: tag::DIR_INDEXES,
+                kind: kind::INT32,
+                count: u32::try_from(directory_indexes.len()).unwrap_or(u32::MAX),
+                expected: "one index into DIRNAMES per BASENAMES entry",
+            });
+        }
+        Ok(FileList {
+            package,
+            directories,
+            base_names,
+            directory_indexes,
+        })
+    }
+
+    /// Returns the number of files.
+    pub fn len(&self) -> usize {
+        self.base_names.len()
+    }
+
+    /// Returns whether the package installs no file.
+    pub fn is_empty(&self) -> bool {
+        self.base_names.is_empty()
+    }
+
+    /// Iterates over `(directory, base name)` of every file, as raw bytes; the directory ends
+    /// in `/` (empty for `OLDFILENAMES` entries, whose base name is the whole path).
+    pub fn iter(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + '_ {
+        self.directory_indexes
+            .iter()
+            .zip(&self.base_names)
+            .map(|(index, base_name)| (self.directories[*index as usize], *base_name))
     }
 }
 
@@ -432,6 +578,8 @@ pub(crate) mod tests {
     pub(crate) enum Value<'a> {
         Str(&'a str),
         Int32(u32),
+        StrArray(&'a [&'a str]),
+        Int32Array(&'a [u32]),
     }
 
     /// Builds a database-style header blob with an immutable region around all entries.
@@ -454,6 +602,24 @@ pub(crate) mod tests {
                     let offset = data.len() as u32;
                     data.extend_from_slice(&number.to_be_bytes());
                     (kind::INT32, (offset, 1u32))
+                }
+                Value::StrArray(texts) => {
+                    let offset = data.len() as u32;
+                    for text in *texts {
+                        data.extend_from_slice(text.as_bytes());
+                        data.push(0);
+                    }
+                    (kind::STRING_ARRAY, (offset, texts.len() as u32))
+                }
+                Value::Int32Array(numbers) => {
+                    while data.len() % 4 != 0 {
+                        data.push(0);
+                    }
+                    let offset = data.len() as u32;
+                    for number in *numbers {
+                        data.extend_from_slice(&number.to_be_bytes());
+                    }
+                    (kind::INT32, (offset, numbers.len() as u32))
                 }
             };
             index.extend_from_slice(&tag.to_be_bytes());
@@ -516,6 +682,100 @@ pub(crate) mod tests {
             Some("curl-7.76.1-14.el9.src.rpm")
         );
         assert_eq!(package.evr(), "2:7.76.1-14.el9");
+    }
+
+    /// Builds the header of a package installing `files`, given as (directory, base name).
+    pub(crate) fn blob_with_files(
+        name: &str,
+        directories: &[&str],
+        files: &[(u32, &str)],
+    ) -> Vec<u8> {
+        let indexes: Vec<u32> = files.iter().map(|(index, _)| *index).collect();
+        let base_names: Vec<&str> = files.iter().map(|(_, base_name)| *base_name).collect();
+        build_blob(&[
+            (tag::NAME, Value::Str(name)),
+            (tag::VERSION, Value::Str("1")),
+            (tag::RELEASE, Value::Str("1")),
+            (tag::DIR_INDEXES, Value::Int32Array(&indexes)),
+            (tag::BASE_NAMES, Value::StrArray(&base_names)),
+            (tag::DIR_NAMES, Value::StrArray(directories)),
+        ])
+    }
+
+    fn joined(list: &FileList<'_>) -> Vec<String> {
+        list.iter()
+            .map(|(directory, base_name)| {
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(directory),
+                    String::from_utf8_lossy(base_name)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn file_list_joins_directories_and_base_names() {
+        let blob = blob_with_files(
+            "python3-six",
+            &["/usr/lib/python3.9/site-packages/", "/usr/share/doc/six/"],
+            &[(0, "six.py"), (1, "README"), (0, "six-1.16.0.dist-info")],
+        );
+        let list = FileList::from_blob(&blob).unwrap();
+        assert_eq!(list.package, "python3-six");
+        assert_eq!(list.len(), 3);
+        assert_eq!(
+            joined(&list),
+            [
+                "/usr/lib/python3.9/site-packages/six.py",
+                "/usr/share/doc/six/README",
+                "/usr/lib/python3.9/site-packages/six-1.16.0.dist-info",
+            ]
+        );
+    }
+
+    #[test]
+    fn file_list_reads_old_file_names() {
+        let blob = build_blob(&[
+            (tag::NAME, Value::Str("old")),
+            (
+                tag::OLD_FILE_NAMES,
+                Value::StrArray(&["/bin/old", "/etc/old.conf"]),
+            ),
+        ]);
+        let list = FileList::from_blob(&blob).unwrap();
+        assert_eq!(joined(&list), ["/bin/old", "/etc/old.conf"]);
+    }
+
+    #[test]
+    fn file_list_of_meta_package_is_empty() {
+        let blob = sample_blob("meta", "1", "1");
+        let list = FileList::from_blob(&blob).unwrap();
+        assert!(list.is_empty());
+    }
+
+    #[test]
+    fn file_list_bad_directory_index_is_rejected() {
+        let blob = blob_with_files("bad", &["/usr/"], &[(0, "a"), (1, "b")]);
+        assert!(matches!(
+            FileList::from_blob(&blob),
+            Err(HeaderError::WrongType {
+                tag: tag::DIR_INDEXES,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn file_list_count_beyond_data_is_rejected() {
+        let mut blob = blob_with_files("bad", &["/usr/"], &[(0, "a")]);
+        // BASENAMES is the sixth entry (after the region and five tags); count at +12.
+        let count_at = 8 + 5 * 16 + 12;
+        blob[count_at..count_at + 4].copy_from_slice(&1000u32.to_be_bytes());
+        assert!(matches!(
+            FileList::from_blob(&blob),
+            Err(HeaderError::UnterminatedString { .. })
+        ));
     }
 
     #[test]

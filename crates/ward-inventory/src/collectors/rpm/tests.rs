@@ -253,6 +253,25 @@ proptest! {
         let _ = PackageHeader::from_blob(&blob);
     }
 
+    /// Random changes to a header with a file list never panic in the file list decoder.
+    #[test]
+    fn file_list_mutations_never_panic(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        let mut blob = super::header::tests::blob_with_files(
+            "python3-rpm",
+            &["/usr/lib64/python3.9/site-packages/", "/usr/share/doc/"],
+            &[(0, "rpm"), (0, "rpm-4.16.0-py3.9.egg-info"), (1, "README")],
+        );
+        for (index, byte) in edits {
+            let at = index.index(blob.len());
+            blob[at] = byte;
+        }
+        if let Ok(list) = header::FileList::from_blob(&blob) {
+            let _ = list.iter().count();
+        }
+    }
+
     /// Random changes to a hand-built BDB file never panic or loop.
     #[test]
     fn bdb_mutations_never_panic(
@@ -496,4 +515,128 @@ fn collector_sets_advisory_ecosystem() {
     );
     let collection = collect_root(root.path(), Some(&fedora()));
     assert_eq!(collection.software[0].ecosystem, None);
+}
+
+/// Decodes the file lists of every header of a database: (package, files joined).
+fn real_file_lists(directory: &str, file: &str, backend: Backend) -> Vec<(String, Vec<String>)> {
+    let path = shared_dir()
+        .join("fixtures/pkgdb/rpm")
+        .join(directory)
+        .join(file);
+    let blobs = read_header_blobs(&path, backend).unwrap();
+    blobs
+        .iter()
+        .map(|(_, blob)| {
+            let list = header::FileList::from_blob(blob).unwrap();
+            let files = list
+                .iter()
+                .map(|(directory, base_name)| {
+                    format!(
+                        "{}{}",
+                        String::from_utf8_lossy(directory),
+                        String::from_utf8_lossy(base_name)
+                    )
+                })
+                .collect();
+            (list.package.clone(), files)
+        })
+        .filter(|(package, _)| package != "gpg-pubkey")
+        .collect()
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn real_file_lists_match_rpm() {
+    // Totals from rpm 4.18 on Debian 12: `rpm --dbpath DIR -qa --qf
+    // '%{NAME}\t%{BASENAMES:arraysize}\n'`; rpm 4.18 cannot read NDB, so the SUSE case
+    // checks named files only.
+    /// (fixture directory, file, backend, total files when known, package, a file it lists)
+    type Case = (
+        &'static str,
+        &'static str,
+        Backend,
+        Option<usize>,
+        &'static str,
+        &'static str,
+    );
+    let cases: [Case; 4] = [
+        (
+            "cbl-mariner-2.0",
+            "rpmdb.sqlite",
+            Backend::Sqlite,
+            Some(7269),
+            "bash",
+            "/bin/bash",
+        ),
+        (
+            "osquery-rpm-sqlite",
+            "rpmdb.sqlite",
+            Backend::Sqlite,
+            Some(347),
+            "python3-rpm",
+            "/usr/lib64/python3.9/site-packages/rpm-4.16.0-py3.9.egg-info",
+        ),
+        (
+            "osquery-rpm-bdb",
+            "Packages",
+            Backend::BerkeleyDb,
+            Some(155),
+            "rpm-python",
+            "/usr/lib64/python2.6/site-packages/rpm/transaction.py",
+        ),
+        (
+            "sle15-bci",
+            "Packages.db",
+            Backend::Ndb,
+            None,
+            "bash",
+            "/usr/bin/bash",
+        ),
+    ];
+    for (directory, file, backend, total, package, owned_file) in cases {
+        let lists = real_file_lists(directory, file, backend);
+        let count: usize = lists.iter().map(|(_, files)| files.len()).sum();
+        if let Some(total) = total {
+            assert_eq!(count, total, "{directory}: file count");
+        }
+        let (_, files) = lists
+            .iter()
+            .find(|(name, _)| name == package)
+            .unwrap_or_else(|| panic!("{directory}: no package {package}"));
+        assert!(
+            files.iter().any(|path| path == owned_file),
+            "{directory}: {package} does not list {owned_file}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn real_rpm_owns_python_egg_info() {
+    // The Fedora 33 database lists `python3-rpm`'s egg-info; a root holding that database
+    // and the egg-info file must report the Python component as owned by the rpm.
+    let root = tempfile::tempdir().unwrap();
+    let database = shared_dir().join("fixtures/pkgdb/rpm/osquery-rpm-sqlite/rpmdb.sqlite");
+    let directory = root.path().join("var/lib/rpm");
+    std::fs::create_dir_all(&directory).unwrap();
+    std::fs::copy(database, directory.join("rpmdb.sqlite")).unwrap();
+    let site_packages = root.path().join("usr/lib64/python3.9/site-packages");
+    std::fs::create_dir_all(&site_packages).unwrap();
+    std::fs::write(
+        site_packages.join("rpm-4.16.0-py3.9.egg-info"),
+        "Metadata-Version: 1.0\nName: rpm\nVersion: 4.16.0\n",
+    )
+    .unwrap();
+
+    let inventory = crate::collect(&CollectOptions::new(root.path()));
+    let python = inventory
+        .software
+        .iter()
+        .find(|row| row.package_type == "pypi" && row.name == "rpm")
+        .expect("egg-info collected");
+    assert_eq!(python.owned_by.as_deref(), Some("rpm:python3-rpm"));
+    assert!(inventory
+        .software
+        .iter()
+        .any(|row| row.package_type == "rpm" && row.name == "python3-rpm"));
 }
