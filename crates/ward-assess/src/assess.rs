@@ -9,6 +9,7 @@ use ward_version::range::{self, Verdict};
 use ward_version::Scheme;
 
 use crate::coverage::Coverage;
+use crate::cve_severity;
 use crate::identity::{self, RecordGroup};
 use crate::merge::{merge_group, GroupOutcome, RecordEvaluation};
 use crate::select::{self, Selection};
@@ -27,8 +28,9 @@ use crate::{
 /// once per (ecosystem, advisory package). Every `affected[]` entry of every record is
 /// evaluated with [`range::evaluate`]; the records of one vulnerability are merged as the
 /// `identity` module describes, into one [`Finding`] per (component, vulnerability) that is
-/// affected or unknown. A namespace for which the intel source has no data gets a
-/// device-level warning (the `coverage` module).
+/// affected or unknown. Each finding then gets the NVD and CVE JSON 5 severities of its
+/// CVE ids ([`Intel::cve_severities`], one look-up per distinct CVE). A namespace for which
+/// the intel source has no data gets a device-level warning (the `coverage` module).
 ///
 /// Never fails: a lookup failure, an ecosystem without a version scheme or an unparsable
 /// version becomes a [`Diagnostic`] (and, where records exist, an `unknown` finding).
@@ -67,6 +69,12 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
             assess_component(&components[index], scheme, &advisories, &mut assessment);
         }
     }
+
+    cve_severity::attach_cve_severities(
+        &mut assessment.findings,
+        intel,
+        &mut assessment.diagnostics,
+    );
 
     let without_data = coverage.report(intel, &mut assessment.diagnostics);
     let rows_without_data: usize = without_data.values().sum();

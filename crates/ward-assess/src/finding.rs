@@ -304,8 +304,10 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Summary of the vulnerability, from the first record that has one.
     pub summary: Option<String>,
-    /// Severity entries of every merged record, without duplicates. Debian urgencies are
-    /// included with kind `Debian`.
+    /// Severity entries of every merged record, then those of the NVD and CVE JSON 5
+    /// records of each CVE id of the vulnerability (source `nvd:<role>:<provider>` or
+    /// `cve5:<role>:<provider>`), without duplicates. Debian urgencies are included with
+    /// kind `Debian`. Announcements attached as related evidence add none.
     pub severity: Vec<ward_intel::Severity>,
 }
 

@@ -46,6 +46,7 @@
 
 mod assess;
 mod coverage;
+mod cve_severity;
 mod finding;
 pub mod identity;
 mod merge;

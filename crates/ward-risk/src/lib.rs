@@ -38,7 +38,8 @@ use ward_intel::Intel;
 pub use priority::{compare, prioritize_finding, Epss, FailThreshold, KnownExploited, Priority};
 pub use recommend::{package_label, recommend, Recommendation, RecommendationKind};
 pub use severity::{
-    assess_severity, CvssAssessment, SeverityAssessment, SeverityLevel, VendorSeverity,
+    assess_severity, CvssAssessment, SeverityAssessment, SeverityEntry, SeverityLevel,
+    SeverityTier, VendorSeverity,
 };
 
 /// An assessment with every finding prioritized and grouped into recommendations.

@@ -48,7 +48,8 @@ pub struct Priority {
     pub known_exploited: Option<KnownExploited>,
     /// EPSS score, when any CVE id of the vulnerability is scored.
     pub epss: Option<Epss>,
-    /// Severity from the records' CVSS vectors and the vendor's rating.
+    /// Severity: every entry of the records and of the CVEs' NVD and CVE 5 records, and
+    /// the one shown by precedence.
     pub severity: SeverityAssessment,
     /// Lookups that failed, so that a missing KEV or EPSS value reads as unknown rather
     /// than as "not exploited" or "unlikely".
@@ -114,7 +115,7 @@ pub fn prioritize_finding(finding: &Finding, intel: &dyn Intel) -> Priority {
         }
     }
 
-    let severity = assess_severity(&finding.severity);
+    let severity = assess_severity(&finding.severity, Some(&finding.component.ecosystem));
     let mut priority = Priority {
         rank: 0,
         known_exploited,
@@ -130,9 +131,10 @@ pub fn prioritize_finding(finding: &Finding, intel: &dyn Intel) -> Priority {
 /// Orders two prioritized findings, most urgent first.
 ///
 /// Keys, in order: known exploited (KEV) first; then EPSS score, highest first, with
-/// unscored findings after every scored one; then the CVSS level, `no_score` after `low`;
-/// then the vendor's rating; then findings with a fix before those without (the action
-/// is available now); then vulnerability id and package name, so the order is stable.
+/// unscored findings after every scored one; then the shown severity's level, `no_score`
+/// after `low`; then the tracker's rating; then findings with a fix before those without
+/// (the action is available now); then vulnerability id and package name, so the order is
+/// stable.
 pub fn compare(a: (&Finding, &Priority), b: (&Finding, &Priority)) -> Ordering {
     let (finding_a, priority_a) = a;
     let (finding_b, priority_b) = b;
@@ -211,24 +213,21 @@ fn explain(finding: &Finding, priority: &Priority) -> Vec<String> {
         }
     }
 
-    match &priority.severity.chosen {
-        Some(chosen) => lines.push(format!(
-            "severity {} from CVSS {} {} score {:.1} ({}), source {}",
-            chosen.rating,
-            chosen.version,
-            chosen.score_kind,
-            chosen.score,
-            chosen.vector,
-            chosen.source
-        )),
-        None => lines.push("severity no_score: no CVSS vector could be scored".to_owned()),
-    }
+    lines.push(explain_severity(&priority.severity));
 
     if let Some(vendor) = &priority.severity.vendor {
-        lines.push(format!(
-            "{} urgency `{}` from {} (kept apart from CVSS)",
-            vendor.kind, vendor.value, vendor.source
-        ));
+        let is_shown = priority
+            .severity
+            .shown
+            .as_ref()
+            .is_some_and(|shown| shown.kind == vendor.kind && shown.value == vendor.value);
+        if !is_shown {
+            lines.push(format!(
+                "{} urgency `{}` from {} (not shown: it gives no rating or another entry \
+                 takes precedence)",
+                vendor.kind, vendor.value, vendor.source
+            ));
+        }
     }
 
     for error in &priority.enrichment_errors {
@@ -236,6 +235,31 @@ fn explain(finding: &Finding, priority: &Priority) -> Vec<String> {
     }
 
     lines
+}
+
+/// Describes the shown severity: its rating, the entry and the precedence tier it won in.
+fn explain_severity(severity: &SeverityAssessment) -> String {
+    let Some(shown) = &severity.shown else {
+        return format!(
+            "severity no_score: none of {} severity entries gives a rating",
+            severity.entries.len()
+        );
+    };
+    let others = severity.entries.len().saturating_sub(1);
+    let what = match (&shown.version, shown.score) {
+        (Some(version), Some(score)) => format!(
+            "CVSS {version} {} score {score:.1} ({})",
+            shown.score_kind.as_deref().unwrap_or("base"),
+            shown.value
+        ),
+        _ => format!("{} rating `{}`", shown.kind, shown.value),
+    };
+    format!(
+        "severity {} from {what}, source {}, precedence tier {} ({others} other entries kept)",
+        shown.rating,
+        shown.source,
+        shown.tier.as_str()
+    )
 }
 
 /// The lowest severity that makes `ward scan --fail-on` exit with status 1.
