@@ -134,6 +134,12 @@ pub struct Software {
     /// language package shipped by the distro; such a component is judged by distro data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<String>,
+    /// Origins (the `Origin:` of the archive's Release file: `Debian`, `Node Source`) of
+    /// the APT package lists under `var/lib/apt/lists` that carry this package at its
+    /// installed version and architecture, sorted. Empty when no list does (lists hold
+    /// only current versions), when there are no lists, and for other package types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apt_origins: Vec<String>,
 }
 
 /// Kernel facts of a package that installs a kernel image.

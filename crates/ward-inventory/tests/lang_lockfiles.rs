@@ -237,6 +237,9 @@ const CASES: &[Case] = &[
             "pkg:golang/github.com/aquasecurity/go-dep-parser@v0.0.0-20220406074731-71021a481237",
         )],
     ),
+    // `go 1.17` and later: go.mod is complete, so the go.sum beside it adds nothing.
+    ("go-sum", "go/trivy-gomod/go.sum", 0, &[]),
+    ("go-sum", "go/replaced/go.sum", 0, &[]),
     (
         "gemfile-lock",
         "ruby/Gemfile_bundler2.lock",
@@ -372,7 +375,7 @@ fn every_fixture_lockfile_has_a_case() {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 pending.push(path);
-            } else if !path.ends_with("go.sum") {
+            } else {
                 let relative = path.strip_prefix(lockfiles_dir()).expect("below fixtures");
                 files.push(relative.display().to_string());
             }
@@ -384,4 +387,84 @@ fn every_fixture_lockfile_has_a_case() {
             "no case for {file}"
         );
     }
+}
+
+/// Copies the trivy-gomod project into a temporary root, with the `go` directive replaced.
+fn go_project(go_directive: Option<&str>, with_go_mod: bool) -> tempfile::TempDir {
+    let source = lockfiles_dir().join("go/trivy-gomod");
+    let root = tempfile::tempdir().expect("temp dir");
+    let project = root.path().join("app");
+    std::fs::create_dir_all(&project).expect("create project");
+    std::fs::copy(source.join("go.sum"), project.join("go.sum")).expect("copy go.sum");
+    if with_go_mod {
+        let go_mod = std::fs::read_to_string(source.join("go.mod")).expect("read go.mod");
+        let replacement = go_directive.map_or(String::new(), |version| format!("go {version}"));
+        std::fs::write(
+            project.join("go.mod"),
+            go_mod.replace("go 1.17", &replacement),
+        )
+        .expect("write go.mod");
+    }
+    root
+}
+
+fn parse_in(root: &Path, collector_name: &str, file: &str) -> Collection {
+    let options = CollectOptions::new(root);
+    let context = Context {
+        options: &options,
+        os: None,
+    };
+    let collector = file_collectors()
+        .into_iter()
+        .find(|collector| collector.name() == collector_name)
+        .unwrap_or_else(|| panic!("no collector `{collector_name}`"));
+    collector.parse(&context, Path::new(file))
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn old_go_mod_adds_go_sum_modules() {
+    // go.sum hashes the code of 110 modules; the 18 of go.mod are among them.
+    for directive in [Some("1.16"), None] {
+        let root = go_project(directive, true);
+        let found = parse_in(root.path(), "go-mod", "app/go.mod");
+        assert_eq!(found.diagnostics, vec![], "go {directive:?}");
+        assert_eq!(
+            found.software.len(),
+            110,
+            "go {directive:?}: component count"
+        );
+        let text = found
+            .software
+            .iter()
+            .find(|row| row.name == "golang.org/x/text")
+            .expect("module from go.mod");
+        assert_eq!(text.version, "v0.3.6");
+        let spew = found
+            .software
+            .iter()
+            .find(|row| row.name == "github.com/davecgh/go-spew")
+            .expect("module only in go.sum");
+        assert_eq!(spew.version, "v1.1.1");
+        assert!(
+            !found
+                .software
+                .iter()
+                .any(|row| row.name == "bazil.org/fuse"),
+            "go {directive:?}: a go.mod-only hash was reported"
+        );
+    }
+}
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn go_sum_alone_is_read() {
+    let root = go_project(None, false);
+    let found = parse_in(root.path(), "go-sum", "app/go.sum");
+    assert_eq!(found.diagnostics, vec![]);
+    assert_eq!(found.software.len(), 110);
+    assert!(found
+        .software
+        .iter()
+        .all(|row| row.path.as_deref() == Some("app/go.sum")));
 }

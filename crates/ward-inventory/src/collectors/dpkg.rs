@@ -13,6 +13,8 @@
 //! - vcpkg's `installed/vcpkg/status` uses the same syntax but lists Windows C++ ports; it is
 //!   never read because only the dpkg paths are, and a file with vcpkg fields is rejected.
 
+mod apt_lists;
+
 use packageurl::PackageUrl;
 
 use crate::collectors::deb822::{self, Paragraph};
@@ -63,6 +65,11 @@ impl Collector for DpkgCollector {
             }
         }
 
+        apt_lists::annotate_origins(
+            context,
+            &mut collection.software,
+            &mut collection.diagnostics,
+        );
         collection
     }
 }

@@ -26,6 +26,7 @@ mod cargo_lock;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
+mod go_sum;
 mod java_archive;
 mod lockfile;
 mod node;

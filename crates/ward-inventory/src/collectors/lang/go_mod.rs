@@ -5,14 +5,14 @@
 //! is the code built; a replacement by a local directory (`a => ../a`) is local code and the
 //! requirement is dropped. A `replace` with an old version only applies to that version.
 //! Since Go 1.17 `go.mod` lists every module in the build list, indirect ones marked
-//! `// indirect`, so `go.sum` is not needed.
-// NOTE: a `go.mod` older than Go 1.17 lists only direct requirements; its indirect modules are
-// missed unless the built binary is found (build info lists them all).
+//! `// indirect`, so `go.sum` is not needed. An older `go.mod` lists only direct
+//! requirements, and the modules whose code the `go.sum` beside it hashes are added (see
+//! [`super::go_sum`] for the rule).
 
 use std::collections::BTreeSet;
 
 use super::lockfile::{Input, Parsed};
-use super::{Ecosystem, Package};
+use super::{go_sum, Ecosystem, Package};
 use crate::DiagnosticLevel;
 
 struct Replacement {
@@ -27,6 +27,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Parsed, String> {
     let mut requirements = Vec::new();
     let mut replacements = Vec::new();
     let mut block: Option<&str> = None;
+    let mut go_directive = None;
 
     for (index, raw_line) in input.text.lines().enumerate() {
         let line_number = u64::try_from(index + 1).unwrap_or(u64::MAX);
@@ -63,6 +64,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Parsed, String> {
                     format!("invalid require directive `{arguments}`"),
                 )),
             },
+            "go" => go_directive = fields.first().copied(),
             "replace" => match parse_replacement(&fields) {
                 Some(replacement) => replacements.push(replacement),
                 None => parsed.problems.push((
@@ -97,11 +99,58 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Parsed, String> {
             }
         }
     }
+    if go_sum::lists_direct_requirements_only(go_directive) {
+        add_go_sum_modules(input, &mut found, &mut parsed);
+    }
     parsed.packages = found
         .into_iter()
         .map(|(path, version)| Package::new(Ecosystem::Go, &path, &version))
         .collect();
     Ok(parsed)
+}
+
+/// Adds the modules of the `go.sum` beside an old `go.mod` that `go.mod` does not list.
+fn add_go_sum_modules(
+    input: &Input<'_>,
+    found: &mut BTreeSet<(String, String)>,
+    parsed: &mut Parsed,
+) {
+    let sum_path = go_sum::beside(input.path);
+    let exists = input
+        .context
+        .resolve(&sum_path)
+        .is_ok_and(|resolved| resolved.is_file());
+    if !exists {
+        return;
+    }
+    let text = match input.read_other(&sum_path) {
+        Ok(text) => text,
+        Err(message) => {
+            parsed.problems.push((
+                DiagnosticLevel::Warning,
+                None,
+                format!("cannot read `{}`: {message}", sum_path.display()),
+            ));
+            return;
+        }
+    };
+
+    // The diagnostic belongs to go.mod, so a go.sum line number goes into the message.
+    let mut sum_parsed = Parsed::default();
+    let listed: BTreeSet<String> = found.iter().map(|(path, _)| path.clone()).collect();
+    for (path, version) in go_sum::built_modules(&text, &mut sum_parsed) {
+        if !listed.contains(path) {
+            found.insert((path.to_owned(), version.to_owned()));
+        }
+    }
+    for (level, line, message) in sum_parsed.problems {
+        let line = line.map_or_else(String::new, |line| format!(" line {line}"));
+        parsed.problems.push((
+            level,
+            None,
+            format!("`{}`{line}: {message}", sum_path.display()),
+        ));
+    }
 }
 
 /// Parses `old [old-version] => new [new-version]`.

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::{
-    cargo_lock, composer_lock, file_diagnostic, file_name, gemfile_lock, go_mod, npm_lock,
+    cargo_lock, composer_lock, file_diagnostic, file_name, gemfile_lock, go_mod, go_sum, npm_lock,
     nuget_lock, path_bytes, pipfile_lock, pnpm_lock, poetry_lock, pom, requirements, uv_lock,
     yarn_lock, Package,
 };
@@ -79,7 +79,7 @@ pub(crate) struct LockfileCollector {
 
 /// Returns the collectors of every supported lockfile and manifest format.
 pub(crate) fn collectors() -> Vec<Box<dyn FileCollector>> {
-    let table: [Format; 13] = [
+    let table: [Format; 14] = [
         (
             "cargo-lock",
             &[b".lock"],
@@ -129,6 +129,7 @@ pub(crate) fn collectors() -> Vec<Box<dyn FileCollector>> {
             requirements::parse,
         ),
         ("go-mod", &[b".mod"], |name| name == "go.mod", go_mod::parse),
+        ("go-sum", &[b".sum"], |name| name == "go.sum", go_sum::parse),
         (
             "gemfile-lock",
             &[b".lock", b".locked"],
