@@ -660,6 +660,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn walk_does_not_follow_symlink_loop() {
         let root = tempfile::tempdir().expect("temp dir");
@@ -671,6 +672,7 @@ mod tests {
         assert_eq!(outcome.stats.files_visited, 3);
     }
 
+    #[cfg(unix)]
     #[test]
     fn walk_reports_unreadable_directory() {
         use std::os::unix::fs::PermissionsExt;

@@ -150,7 +150,6 @@ pub fn parse_list_output(text: &str, display: &str) -> Collection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CollectOptions;
 
     #[cfg(unix)]
     #[test]
@@ -166,7 +165,7 @@ mod tests {
         std::os::unix::fs::symlink("1380", root.path().join("snap/core22/current")).unwrap();
         std::fs::create_dir_all(root.path().join("snap/bin")).unwrap();
 
-        let options = CollectOptions::new(root.path());
+        let options = crate::CollectOptions::new(root.path());
         let context = Context {
             options: &options,
             os: None,

@@ -83,8 +83,8 @@ pub(crate) fn annotate_origins(
             };
             for &index in indices {
                 let row_architecture = software[index].architecture.as_deref();
-                let matches_architecture = architecture == "all"
-                    || row_architecture.is_none_or(|own| own == architecture);
+                let matches_architecture =
+                    architecture == "all" || row_architecture.is_none_or(|own| own == architecture);
                 let origins = &mut origins_of_row[index];
                 if matches_architecture && !origins.contains(&origin) {
                     origins.push(origin.clone());

@@ -270,6 +270,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn dpkg_list_marks_owned_component() {
         let root = tempfile::tempdir().expect("temp dir");
@@ -317,6 +318,7 @@ mod tests {
         assert_eq!(software[0].owned_by, None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn rpm_file_list_marks_owned_component() {
         let root = tempfile::tempdir().expect("temp dir");
