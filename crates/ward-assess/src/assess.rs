@@ -1,11 +1,12 @@
 //! Matching the software of an inventory against the advisories of an [`Intel`] source.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use tracing::{debug, instrument, warn};
 use ward_intel::{Advisory, Intel};
 use ward_inventory::{DiagnosticLevel, Inventory, Software};
-use ward_version::range::{self, Verdict};
+use ward_version::range::{self, Event, Verdict};
 use ward_version::Scheme;
 
 use crate::coverage::Coverage;
@@ -15,7 +16,7 @@ use crate::merge::{merge_group, GroupOutcome, RecordEvaluation};
 use crate::select::{self, Selection};
 use crate::{
     Assessment, Component, Diagnostic, EvidenceOutcome, InstalledPackage, NotAssessed,
-    NotAssessedReason,
+    NotAssessedReason, ORIGIN_UNKNOWN,
 };
 
 /// Assesses every software row of `inventory` that has an advisory namespace.
@@ -48,6 +49,7 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
     // package's are read, so memory stays at one package's advisories.
     let mut schemeless_ecosystems: HashMap<String, usize> = HashMap::new();
     let mut coverage = Coverage::default();
+    let mut origin_unknown: Vec<(String, usize)> = Vec::new();
     for same_package in group_by_package(&components) {
         let first = &components[same_package[0]];
         let rows: usize = same_package
@@ -66,9 +68,14 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
         };
         coverage.add(&first.ecosystem, rows, advisories.len());
         for &index in &same_package {
-            assess_component(&components[index], scheme, &advisories, &mut assessment);
+            let component = confirm_origin(&components[index], &advisories);
+            if component.origin_unknown.is_some() {
+                origin_unknown.push((component.ecosystem.clone(), component.packages.len()));
+            }
+            assess_component(&component, scheme, &advisories, &mut assessment);
         }
     }
+    report_origin_unknown(&origin_unknown, &mut assessment.diagnostics);
 
     cve_severity::attach_cve_severities(
         &mut assessment.findings,
@@ -160,15 +167,26 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
                 advisory_version: target.version.to_owned(),
                 packages: Vec::new(),
                 keyed_by: target.keyed_by,
+                origin_unknown: None,
             });
             components.len() - 1
         });
-        components[index].packages.push(InstalledPackage {
+        let component = &mut components[index];
+        component.packages.push(InstalledPackage {
             name: row.name.clone(),
             version: row.version.clone(),
             architecture: row.architecture.clone(),
             path: row.path.clone(),
         });
+        if let Some(doubt) = target.origin_doubt {
+            match &mut component.origin_unknown {
+                Some(reasons) => {
+                    reasons.push_str("; ");
+                    reasons.push_str(&doubt);
+                }
+                None => component.origin_unknown = Some(doubt),
+            }
+        }
     }
 
     let mut without: Vec<_> = without_ecosystem.into_iter().collect();
@@ -188,6 +206,72 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
     report_not_assessed(&assessment.not_assessed, &mut assessment.diagnostics);
 
     components
+}
+
+/// Returns `component` without its origin doubt when its version appears in the
+/// distribution's records of the package (`versions[]` or a range event), which shows it is
+/// a version the distribution published; else `component` unchanged.
+fn confirm_origin<'a>(component: &'a Component, advisories: &[Advisory]) -> Cow<'a, Component> {
+    if component.origin_unknown.is_none() {
+        return Cow::Borrowed(component);
+    }
+    let version = component.advisory_version.as_str();
+    let is_known = advisories
+        .iter()
+        .flat_map(|advisory| &advisory.affected)
+        .filter(|entry| entry.ecosystem == component.ecosystem)
+        .any(|entry| {
+            entry.versions.iter().any(|listed| listed == version)
+                || entry
+                    .ranges
+                    .iter()
+                    .flat_map(|range| &range.events)
+                    .any(|event| event_version(event) == version)
+        });
+    if !is_known {
+        return Cow::Borrowed(component);
+    }
+    Cow::Owned(Component {
+        origin_unknown: None,
+        ..component.clone()
+    })
+}
+
+fn event_version(event: &Event) -> &str {
+    match event {
+        Event::Introduced(version)
+        | Event::Fixed(version)
+        | Event::LastAffected(version)
+        | Event::Limit(version) => version,
+    }
+}
+
+/// Adds one warning per namespace counting the components of unknown origin, whose
+/// findings are marked `origin_unknown`.
+fn report_origin_unknown(components: &[(String, usize)], diagnostics: &mut Vec<Diagnostic>) {
+    let mut per_namespace: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (ecosystem, packages) in components {
+        let counts = per_namespace.entry(ecosystem).or_default();
+        counts.0 += 1;
+        counts.1 += packages;
+    }
+    for (ecosystem, (components, packages)) in per_namespace {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagnosticLevel::Warning,
+                Some(ecosystem),
+                None,
+                format!(
+                    "{packages} package(s) in {components} source package(s) may be \
+                     third-party builds: their maintainer has no Debian or Ubuntu address, no \
+                     APT package list carries their version, and `{ecosystem}` records never \
+                     name it. They were matched against `{ecosystem}` advisories and their \
+                     findings are marked `origin_unknown`"
+                ),
+            )
+            .with_code(ORIGIN_UNKNOWN),
+        );
+    }
 }
 
 /// Adds one diagnostic per (reason, namespace) of the rows set aside, naming a few of them.

@@ -117,6 +117,10 @@ impl Diagnostic {
 /// advisory for an ecosystem the inventory has packages in.
 pub const NO_ADVISORY_DATA: &str = "no-advisory-data";
 
+/// [`Diagnostic::code`] of the warning that some Debian or Ubuntu packages may be
+/// third-party builds; their findings carry [`Component::origin_unknown`].
+pub const ORIGIN_UNKNOWN: &str = "origin-unknown";
+
 /// A software row that was deliberately not matched against its advisory namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotAssessed {
@@ -187,6 +191,12 @@ pub struct Component {
     /// Whether `advisory_package` is the packages' own name or their source package's.
     #[serde(default)]
     pub keyed_by: KeyedBy,
+    /// Why the installed build may be a third party's rather than the distribution's
+    /// (a maintainer without a Debian or Ubuntu address, no APT list carrying the version,
+    /// and the version in none of the distribution's records); `None` when nothing
+    /// suggests so. Findings are kept and read as "origin unknown".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_unknown: Option<String>,
 }
 
 /// One installed package, as the inventory lists it.

@@ -57,6 +57,6 @@ pub use assess::assess;
 pub use finding::{
     Assessment, AssessmentStats, Component, Diagnostic, Evidence, EvidenceOutcome, EvidenceRole,
     Finding, FindingStatus, InstalledPackage, KeyedBy, NotAssessed, NotAssessedReason,
-    NO_ADVISORY_DATA,
+    NO_ADVISORY_DATA, ORIGIN_UNKNOWN,
 };
 pub use select::is_os_ecosystem;

@@ -6,18 +6,23 @@
 //! Debian's `nodejs 18.19.0+dfsg-6~deb12u2`, so applying them to the vendor's build gives
 //! both false alarms and misses.
 //!
-//! Rule: a package is a third-party build when the Debian revision of its version or of its
-//! source version (the part after the last `-`) contains a word outside the vocabulary that
-//! Debian and Ubuntu use in revisions ([`DISTRIBUTION_WORDS`]). Debian revisions are digits
-//! with `deb12u1`, `bpo12`, `b1` (binary NMU) and older codenames; Ubuntu adds `ubuntu`,
-//! `build` and `esm`. A vendor's revision carries its name (`nodesource`, `pgdg`, `debian`
-//! as in Docker's `~debian.12~bookworm`).
+//! Rules, in order; the first that applies decides:
 //!
-//! The dpkg `Maintainer` (the inventory's `vendor`) is shown with the decision but does not
-//! decide alone, because Debian packages are maintained by people with addresses anywhere.
-//! NOTE: a third-party build whose revision carries no vendor word (`1.2.3-1`) is not
-//! recognised. Telling it apart needs the APT repository it came from, and dpkg's status
-//! file does not record that.
+//! 1. A package is a third-party build when the Debian revision of its version or of its
+//!    source version (the part after the last `-`) contains a word outside the vocabulary
+//!    that Debian and Ubuntu use in revisions ([`DISTRIBUTION_WORDS`]). Debian revisions are
+//!    digits with `deb12u1`, `bpo12`, `b1` (binary NMU) and older codenames; Ubuntu adds
+//!    `ubuntu`, `build` and `esm`. A vendor's revision carries its name (`nodesource`,
+//!    `pgdg`, `debian` as in Docker's `~debian.12~bookworm`).
+//! 2. When APT's package lists carry the installed version ([`Software::apt_origins`]), a
+//!    package published by no Debian or Ubuntu archive is a third-party build, and one
+//!    published by such an archive is the distribution's.
+//! 3. Otherwise the origin is unknown when the dpkg `Maintainer` (the inventory's `vendor`)
+//!    has no Debian or Ubuntu address and the version appears nowhere in the
+//!    distribution's records of the package (`versions[]` or a range event). Such a package
+//!    is still matched, because Debian packages are also maintained from addresses anywhere
+//!    and an old Debian version is in no list, but its findings are marked
+//!    [`crate::Component::origin_unknown`].
 
 use ward_inventory::Software;
 
@@ -59,6 +64,66 @@ fn foreign_word(revision: &str) -> Option<String> {
         .filter(|word| !word.is_empty())
         .map(str::to_ascii_lowercase)
         .find(|word| !DISTRIBUTION_WORDS.contains(&word.as_str()))
+}
+
+/// Returns whether an APT `Origin:` is Debian's or Ubuntu's (`Debian`, `Debian Backports`,
+/// `Ubuntu`, `UbuntuESM`).
+fn is_distribution_origin(origin: &str) -> bool {
+    origin.starts_with("Debian") || origin.starts_with("Ubuntu")
+}
+
+/// Returns whether a dpkg `Maintainer` (`Name <address>`) has a Debian or Ubuntu address.
+fn has_distribution_address(maintainer: &str) -> bool {
+    let address = maintainer
+        .rsplit_once('<')
+        .map_or(maintainer, |(_, rest)| rest.trim_end_matches('>'));
+    let domain = address
+        .rsplit_once('@')
+        .map_or("", |(_, domain)| domain)
+        .trim()
+        .to_ascii_lowercase();
+    ["debian.org", "debian.net", "ubuntu.com", "canonical.com"]
+        .iter()
+        .any(|own| domain == *own || domain.ends_with(&format!(".{own}")))
+}
+
+/// Returns the APT origins that mark `software` as a third-party build: its installed
+/// version is in the package lists of some archives, none of them Debian's or Ubuntu's.
+pub(crate) fn third_party_origins(software: &Software) -> Option<String> {
+    let origins = &software.apt_origins;
+    if origins.is_empty() || origins.iter().any(|origin| is_distribution_origin(origin)) {
+        return None;
+    }
+    Some(origins.join("`, `"))
+}
+
+/// Returns why the origin of `software` is unknown (rule 3 of the module documentation,
+/// before the distribution's records are consulted), or `None` when nothing suggests a third
+/// party.
+pub(crate) fn origin_doubt(software: &Software) -> Option<String> {
+    if !software.apt_origins.is_empty() {
+        return None;
+    }
+    let maintainer = software.vendor.as_deref()?;
+    if has_distribution_address(maintainer) {
+        return None;
+    }
+    Some(format!(
+        "{} {}: maintainer {maintainer} has no Debian or Ubuntu address and no APT package \
+         list carries this version",
+        software.name, software.version
+    ))
+}
+
+/// Describes a third-party build found through APT's lists: the origins and the maintainer.
+pub(crate) fn describe_origins(software: &Software, origins: &str) -> String {
+    match &software.vendor {
+        Some(maintainer) => format!(
+            "installed version is published only by APT origin `{origins}`; maintainer \
+             {maintainer}"
+        ),
+        None => format!("installed version is published only by APT origin `{origins}`"),
+    }
 }
 
 /// Describes the third-party build for users: the vendor word and the maintainer.
@@ -119,6 +184,66 @@ mod tests {
                 "{version}"
             );
         }
+    }
+
+    fn maintained(version: &str, maintainer: &str, origins: &[&str]) -> Software {
+        Software {
+            vendor: Some(maintainer.to_owned()),
+            apt_origins: origins.iter().map(|origin| (*origin).to_owned()).collect(),
+            ..package(version, None)
+        }
+    }
+
+    #[test]
+    fn apt_origins_decide_third_party() {
+        let cases = [
+            (&["Node Source"][..], Some("Node Source")),
+            (&["Debian", "Node Source"][..], None),
+            (&["Debian Backports"][..], None),
+            (&["Ubuntu"][..], None),
+            (&[][..], None),
+        ];
+        for (origins, expected) in cases {
+            let software = maintained("1.2.3-1", "X <x@example.com>", origins);
+            assert_eq!(
+                third_party_origins(&software).as_deref(),
+                expected,
+                "{origins:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn doubt_needs_foreign_maintainer_and_no_list() {
+        let cases = [
+            (
+                "Debian X Maintainers <pkg-x@lists.alioth.debian.org>",
+                &[][..],
+                false,
+            ),
+            ("Jane <jane@debian.org>", &[][..], false),
+            (
+                "Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>",
+                &[][..],
+                false,
+            ),
+            ("Vendor <ops@example.com>", &[][..], true),
+            ("Vendor <ops@example.com>", &["Debian"][..], false),
+            ("Vendor <ops@notdebian.org>", &[][..], true),
+        ];
+        for (maintainer, origins, expected) in cases {
+            let software = maintained("1.2.3-1", maintainer, origins);
+            assert_eq!(
+                origin_doubt(&software).is_some(),
+                expected,
+                "{maintainer} {origins:?}"
+            );
+        }
+        assert_eq!(
+            origin_doubt(&package("1.2.3-1", None)),
+            None,
+            "no maintainer"
+        );
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //!
 //! Rows not matched although they have a namespace: language packages installed by an OS
 //! package (judged through that package), and Debian or Ubuntu packages built by a third
-//! party (see [`crate::origin`]).
+//! party (see [`crate::origin`]). Rows whose origin is only in doubt are matched, with the
+//! doubt carried to their component.
 
 use std::borrow::Cow;
 
@@ -38,6 +39,9 @@ pub(crate) struct Target<'a> {
     pub version: &'a str,
     /// Whether `package` is the row's own name or its source package's.
     pub keyed_by: KeyedBy,
+    /// Why the row may be a third-party build although nothing proves it (see
+    /// [`origin::origin_doubt`]); `None` when nothing suggests so.
+    pub origin_doubt: Option<String>,
 }
 
 /// The decision for one software row.
@@ -69,6 +73,7 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
         }
     }
 
+    let mut origin_doubt = None;
     if matches!(base, "Debian" | "Ubuntu") {
         if let Some(tag) = origin::third_party_tag(row) {
             return Selection::Skip(not_assessed(
@@ -78,6 +83,15 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
                 origin::describe(row, &tag),
             ));
         }
+        if let Some(origins) = origin::third_party_origins(row) {
+            return Selection::Skip(not_assessed(
+                row,
+                ecosystem,
+                NotAssessedReason::ThirdPartyBuild,
+                origin::describe_origins(row, &origins),
+            ));
+        }
+        origin_doubt = origin::origin_doubt(row);
     }
 
     let target = if keys_by_source_package(base) {
@@ -86,6 +100,7 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
             package: Cow::Borrowed(row.source_name_or_name()),
             version: row.source_version_or_version(),
             keyed_by: KeyedBy::SourcePackage,
+            origin_doubt,
         }
     } else {
         Target {
@@ -93,6 +108,7 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
             package: ward_intel::package_key(ecosystem, &row.name),
             version: &row.version,
             keyed_by: KeyedBy::Package,
+            origin_doubt,
         }
     };
     Selection::Assess(target)
@@ -261,6 +277,27 @@ mod tests {
             "{}",
             skipped.detail
         );
+    }
+
+    #[test]
+    fn third_party_apt_origin_skipped() {
+        let mut software = row("Debian:12", "google-cloud-cli", "500.0.0-0", None);
+        software.apt_origins = vec!["cloud-sdk".to_owned()];
+        let Selection::Skip(skipped) = select(&software) else {
+            panic!("a package published only by a third-party archive must be skipped");
+        };
+        assert_eq!(skipped.reason, NotAssessedReason::ThirdPartyBuild);
+        assert!(skipped.detail.contains("`cloud-sdk`"), "{}", skipped.detail);
+    }
+
+    #[test]
+    fn doubtful_origin_still_matched() {
+        let mut software = row("Debian:12", "tool", "1.2.3-1", None);
+        software.vendor = Some("Vendor <ops@example.com>".to_owned());
+        let Selection::Assess(target) = select(&software) else {
+            panic!("a package of doubtful origin must still be matched");
+        };
+        assert!(target.origin_doubt.is_some());
     }
 
     #[test]

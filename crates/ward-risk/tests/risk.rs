@@ -28,6 +28,7 @@ fn finding(id: &str, source: &str, binaries: &[&str], fixed: Option<&str>) -> Fi
                 })
                 .collect(),
             keyed_by: KeyedBy::SourcePackage,
+            origin_unknown: None,
         },
         status: if fixed.is_some() {
             FindingStatus::AffectedWithFix
