@@ -82,8 +82,46 @@ pub struct KevEntry {
     pub due_date: Option<NaiveDate>,
     /// `requiredAction`.
     pub required_action: String,
-    /// Whether `knownRansomwareCampaignUse` is `Known`.
-    pub known_ransomware_use: bool,
+    /// `knownRansomwareCampaignUse`; `None` when the entry does not state it.
+    pub known_ransomware_use: Option<RansomwareUse>,
+}
+
+/// CISA's record of a vulnerability's use in ransomware campaigns: the KEV catalog's
+/// `knownRansomwareCampaignUse` (`Known` or `Unknown`), serialised in lower case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RansomwareUse {
+    /// `Known`: CISA has seen it used in at least one ransomware campaign.
+    Known,
+    /// `Unknown`: CISA does not know whether it was used, which is not a "no".
+    Unknown,
+}
+
+impl RansomwareUse {
+    /// Parses a `knownRansomwareCampaignUse` value, ignoring ASCII case; `None` for any
+    /// other value.
+    pub fn from_kev(value: &str) -> Option<RansomwareUse> {
+        if value.eq_ignore_ascii_case("known") {
+            Some(RansomwareUse::Known)
+        } else if value.eq_ignore_ascii_case("unknown") {
+            Some(RansomwareUse::Unknown)
+        } else {
+            None
+        }
+    }
+
+    /// Returns the lower-case name (`known`, `unknown`), as JSON output spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RansomwareUse::Known => "known",
+            RansomwareUse::Unknown => "unknown",
+        }
+    }
+
+    /// Returns whether it is [`RansomwareUse::Known`].
+    pub fn is_known(self) -> bool {
+        self == RansomwareUse::Known
+    }
 }
 
 /// One FIRST EPSS score.

@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::feeds::osv;
-use crate::{Advisory, EpssScore, Intel, IntelError, KevEntry, Severity};
+use crate::{Advisory, EpssScore, Intel, IntelError, KevEntry, RansomwareUse, Severity};
 
 pub use cve::{CpeConfigurations, CveMetric, CveRecord, MetricRole, SsvcDecision};
 #[cfg(test)]
@@ -146,8 +146,7 @@ impl IntelDb {
         }
         let conn = if version < SCHEMA_VERSION {
             drop(conn);
-            tracing::info!(path = %path.display(), from = version, to = SCHEMA_VERSION, "migrating intel database");
-            crate::import::Build::start(path)?.finish()?;
+            migrate_file(path)?;
             open_read_only(path)?
         } else {
             conn
@@ -208,6 +207,25 @@ impl IntelDb {
             ids.sort();
         }
         Ok(ids)
+    }
+
+    /// Returns the id of a stored record that equals `id` ignoring ASCII case
+    /// (`ghsa-…` finds `GHSA-…`), or `None` when no record has such an id. When several
+    /// records differ only in case, the first in binary order is returned.
+    ///
+    /// It reads the whole id index, so it is a fallback for a look-up that found nothing,
+    /// not a replacement for the exact one.
+    pub fn find_id_ignoring_case(&self, id: &str) -> Result<Option<String>, IntelError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM advisory WHERE id = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+            )
+            .map_err(|e| IntelError::database(&self.path, e))?;
+        statement
+            .query_row([id], |row| row.get(0))
+            .optional()
+            .map_err(|e| IntelError::database(&self.path, e))
     }
 
     /// Returns the ids that `related` links join to `id` in either direction (one step),
@@ -555,7 +573,13 @@ impl Intel for IntelDb {
                     date_added: row.get(4)?,
                     due_date: row.get(5)?,
                     required_action: row.get(6)?,
-                    known_ransomware_use: row.get(7)?,
+                    known_ransomware_use: row.get::<_, Option<bool>>(7)?.map(|known| {
+                        if known {
+                            RansomwareUse::Known
+                        } else {
+                            RansomwareUse::Unknown
+                        }
+                    }),
                 })
             })
             .optional()
@@ -643,6 +667,35 @@ pub(crate) fn implied_cve(id: &str) -> Option<String> {
         .find_map(|prefix| id.strip_prefix(prefix))
         .filter(|rest| rest.starts_with("CVE-"))
         .map(str::to_owned)
+}
+
+/// Migrates the database file at `path` to [`SCHEMA_VERSION`] through a working copy that
+/// replaces it. It holds the lock that imports take, so two processes opening an old file
+/// never both migrate it, and a migration never drops the sources of a concurrent import.
+///
+/// The version is read again under the lock, because another process may have migrated
+/// the file while this one waited.
+fn migrate_file(path: &Path) -> Result<(), IntelError> {
+    let _lock = crate::import::lock_database(path)?;
+
+    let version = {
+        let conn = open_read_only(path)?;
+        schema_version(&conn).map_err(|e| IntelError::database(path, e))?
+    };
+    if version > SCHEMA_VERSION {
+        return Err(IntelError::SchemaTooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version == SCHEMA_VERSION {
+        tracing::debug!(path = %path.display(), "intel database migrated by another process");
+        return Ok(());
+    }
+
+    tracing::info!(path = %path.display(), from = version, to = SCHEMA_VERSION, "migrating intel database");
+    crate::import::Build::start(path)?.finish()
 }
 
 fn open_read_only(path: &Path) -> Result<Connection, IntelError> {

@@ -34,6 +34,7 @@ use crate::IntelError;
 pub use build::remove_temp_files;
 pub(crate) use build::Build;
 pub use cve::{ANCHORE_SOURCE, CVE5_SOURCE, NVD_SOURCE};
+pub(crate) use lock::lock_database;
 
 /// One path to import, with what the caller knows about it.
 #[derive(Debug, Clone, Default)]
@@ -74,18 +75,20 @@ pub struct ImportReport {
     pub sources: Vec<ImportedSource>,
     /// Records skipped as invalid, each with its file and id.
     pub problems: Vec<ImportProblem>,
-    /// Files inside directories that are in no recognised format and were left out.
+    /// Files inside directories that are in no recognised format and were left out; each
+    /// is also listed in `unsupported`.
     pub ignored_files: u64,
-    /// Files in a recognised feed format that ward does not import yet, left out.
+    /// Files left out: in a recognised feed format that ward does not import yet, or, inside
+    /// directories, in no format it knows (`format` is then `unknown format`).
     pub unsupported: Vec<UnsupportedFile>,
 }
 
-/// A file recognised as a feed that `import` does not store yet.
+/// A file that `import` left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnsupportedFile {
     /// The file.
     pub path: PathBuf,
-    /// The feed format it was recognised as (`NVD CVE API 2.0`, `CVE JSON 5`).
+    /// The format it was recognised as (`tar archive`), or `unknown format`.
     pub format: String,
 }
 
@@ -206,6 +209,12 @@ fn import_inner(
                 ShrinkCheck::Database(e) => IntelError::database(db_path, e),
                 ShrinkCheck::Shrink(error) => error,
             })?;
+        }
+        if report.sources.is_empty() {
+            // Nothing to store: dropping the working copy leaves the database as it was,
+            // and creates none where there was none.
+            tracing::info!("no source imported; database left unchanged");
+            return Ok(report);
         }
         finish(&tx).map_err(|e| IntelError::database(db_path, e))?;
         tx.commit().map_err(|e| IntelError::database(db_path, e))?;

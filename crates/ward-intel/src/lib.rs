@@ -18,7 +18,7 @@ pub mod precedence;
 pub mod progress;
 pub mod update;
 
-pub use advisory::{Advisory, Affected, EpssScore, KevEntry, Severity};
+pub use advisory::{Advisory, Affected, EpssScore, KevEntry, RansomwareUse, Severity};
 pub use db::{
     AffectedPackage, CpeConfigurations, CveMetric, CveRecord, IntelDb, MetricRole, RecordEntry,
     ReferenceEntry, ScoredSeverity, SourceInfo, SsvcDecision, SsvcEntry, StoredRecord,

@@ -27,6 +27,7 @@ pub mod nvd;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -45,6 +46,59 @@ const EPSS_UPSTREAM: &str = "https://epss.empiricalsecurity.com/epss_scores-curr
 const ALPINE_SECDB_UPSTREAM: &str = "https://secdb.alpinelinux.org";
 /// Repositories of each Alpine branch that secdb publishes.
 const ALPINE_REPOSITORIES: [&str; 2] = ["main", "community"];
+
+/// Download directories this process created, for [`remove_temp_files`].
+static DOWNLOAD_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register_download_dir(path: &Path) {
+    let mut dirs = match DOWNLOAD_DIRS.lock() {
+        Ok(dirs) => dirs,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    dirs.push(path.to_owned());
+}
+
+/// Deletes the download directories and the database working copies that this process
+/// created and that still exist, so that a Ctrl-C or SIGTERM handler can clean up before
+/// the process exits without unwinding. A path deleted already is skipped.
+pub fn remove_temp_files() {
+    import::remove_temp_files();
+    let dirs = match DOWNLOAD_DIRS.lock() {
+        Ok(dirs) => dirs,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for dir in dirs.iter() {
+        // A download thread may create a file while the directory is being emptied, so a
+        // failed removal is retried once.
+        if std::fs::remove_dir_all(dir).is_err() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Returns the days after which a source of `format` (the `format` column of
+/// `ward db status`) counts as stale and should be updated: 3 for EPSS, recomputed daily;
+/// 14 for the CISA KEV catalog, which changes a few times a week; 7 for every other
+/// format (OSV exports, NVD, CVE 5 and Alpine secdb change daily).
+pub fn stale_after_days(format: &str) -> i64 {
+    match format {
+        "epss" => 3,
+        "kev" => 14,
+        _ => 7,
+    }
+}
+
+/// Returns the age of a source's data in whole days at `now`: from its snapshot time when
+/// the feed states one, else from its import time. A time in the future counts as 0.
+pub fn source_age_days(source: &crate::SourceInfo, now: DateTime<Utc>) -> i64 {
+    let since = source.snapshot_at.unwrap_or(source.imported_at);
+    (now - since).num_days().max(0)
+}
+
+/// Returns whether a source is older than [`stale_after_days`] of its format at `now`.
+pub fn is_stale(source: &crate::SourceInfo, now: DateTime<Utc>) -> bool {
+    source_age_days(source, now) > stale_after_days(&source.format)
+}
 
 /// Feeds to download and download settings.
 #[derive(Debug, Clone)]
@@ -316,6 +370,7 @@ pub fn update(
             path: dir.clone(),
             source,
         })?;
+    register_download_dir(downloads.path());
 
     let client = Client::builder()
         .user_agent(concat!("ward/", env!("CARGO_PKG_VERSION")))
@@ -648,6 +703,47 @@ fn request_error(url: &str, error: reqwest::Error) -> AttemptError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staleness_by_format_and_age() {
+        let now = DateTime::parse_from_rfc3339("2026-03-20T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let source = |format: &str, days_old: i64, snapshot: bool| {
+            let time = now - chrono::Duration::days(days_old);
+            crate::SourceInfo {
+                name: format.to_owned(),
+                format: format.to_owned(),
+                origin: String::new(),
+                snapshot_at: snapshot.then_some(time),
+                feed_version: None,
+                imported_at: if snapshot { now } else { time },
+                record_count: 1,
+                skipped_count: 0,
+                etag: None,
+                last_modified: None,
+            }
+        };
+        let cases = [
+            ("epss", 3, true, false),
+            ("epss", 4, true, true),
+            ("kev", 14, true, false),
+            ("kev", 15, true, true),
+            ("osv", 7, true, false),
+            ("osv", 8, true, true),
+            ("nvd", 8, false, true),
+            ("osv", -2, true, false),
+        ];
+        for (format, days_old, snapshot, stale) in cases {
+            let info = source(format, days_old, snapshot);
+            assert_eq!(
+                is_stale(&info, now),
+                stale,
+                "case {format} {days_old} days, snapshot {snapshot}"
+            );
+        }
+        assert_eq!(source_age_days(&source("osv", -2, true), now), 0);
+    }
 
     #[test]
     fn upstream_urls() {

@@ -445,7 +445,10 @@ fn vulnerability_merges_every_source() {
     );
 
     let kev = &vulnerability.kev[0];
-    assert!(kev.known_ransomware_use);
+    assert_eq!(
+        kev.known_ransomware_use,
+        Some(ward_intel::RansomwareUse::Known)
+    );
     assert_eq!(
         kev.due_date.map(|d| d.to_string()).as_deref(),
         Some("2024-05-03")

@@ -121,7 +121,10 @@ fn zip_kev_and_epss_import() {
     assert_eq!(db.advisories_for("Debian:11", "glibc").unwrap().len(), 1);
 
     let kev = db.kev("CVE-2024-0001").unwrap().unwrap();
-    assert!(kev.known_ransomware_use);
+    assert_eq!(
+        kev.known_ransomware_use,
+        Some(ward_intel::RansomwareUse::Known)
+    );
     assert_eq!(db.kev("CVE-2024-0002").unwrap(), None);
 
     let epss = db.epss("CVE-2024-0001").unwrap().unwrap();

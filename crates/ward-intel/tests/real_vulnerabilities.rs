@@ -173,7 +173,10 @@ fn kev_epss_and_ssvc_are_joined() {
         kev.due_date.map(|d| d.to_string()).as_deref(),
         Some("2021-12-24")
     );
-    assert!(kev.known_ransomware_use);
+    assert_eq!(
+        kev.known_ransomware_use,
+        Some(ward_intel::RansomwareUse::Known)
+    );
     let epss = &log4shell.epss[0];
     assert_eq!(epss.score, 0.99999);
     assert_eq!(
@@ -192,7 +195,10 @@ fn kev_epss_and_ssvc_are_joined() {
         shiro.kev[0].due_date.map(|d| d.to_string()).as_deref(),
         Some("2022-05-03")
     );
-    assert!(!shiro.kev[0].known_ransomware_use);
+    assert_eq!(
+        shiro.kev[0].known_ransomware_use,
+        Some(ward_intel::RansomwareUse::Unknown)
+    );
     assert_eq!(shiro.epss[0].score, 0.93039);
 
     // PAN-OS CVE-2024-3400: CISA's ADP container gives SSVC and a KEV marker.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tracing::warn;
 use ward_assess::{Finding, FindingStatus};
-use ward_intel::Intel;
+use ward_intel::{Intel, RansomwareUse};
 
 use crate::severity::{assess_severity, SeverityAssessment, SeverityLevel};
 
@@ -20,8 +20,13 @@ pub struct KnownExploited {
     pub date_added: NaiveDate,
     /// When US federal agencies must have remediated it.
     pub due_date: Option<NaiveDate>,
-    /// Whether CISA knows of its use in ransomware campaigns.
+    /// Whether CISA knows of its use in ransomware campaigns; `false` also when CISA
+    /// does not know, or the entry does not say (see `ransomware_use`).
     pub known_ransomware_use: bool,
+    /// The catalog's `knownRansomwareCampaignUse` in its three states: `known`,
+    /// `unknown` (CISA does not know, which is not a "no"), or `None` when not stated.
+    #[serde(default)]
+    pub ransomware_use: Option<RansomwareUse>,
     /// CISA's name for the vulnerability.
     pub vulnerability_name: String,
 }
@@ -83,7 +88,10 @@ pub fn prioritize_finding(finding: &Finding, intel: &dyn Intel) -> Priority {
                     cve_id: entry.cve_id,
                     date_added: entry.date_added,
                     due_date: entry.due_date,
-                    known_ransomware_use: entry.known_ransomware_use,
+                    known_ransomware_use: entry
+                        .known_ransomware_use
+                        .is_some_and(RansomwareUse::is_known),
+                    ransomware_use: entry.known_ransomware_use,
                     vulnerability_name: entry.vulnerability_name,
                 });
             }

@@ -60,7 +60,7 @@ fn kev(cve: &str) -> KevEntry {
         date_added: NaiveDate::from_ymd_opt(2024, 5, 1).expect("valid date"),
         due_date: NaiveDate::from_ymd_opt(2024, 5, 22),
         required_action: "Apply updates.".to_owned(),
-        known_ransomware_use: false,
+        known_ransomware_use: Some(ward_intel::RansomwareUse::Unknown),
     }
 }
 

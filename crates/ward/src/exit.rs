@@ -22,3 +22,10 @@ impl From<ExitStatus> for ExitCode {
         }
     }
 }
+
+/// Returns the exit code of a run that a signal ended: 128 plus the signal number, as a
+/// shell reports a process killed by it (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+#[cfg(unix)]
+pub fn signal_exit_code(signal: i32) -> i32 {
+    128 + signal
+}

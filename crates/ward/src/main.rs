@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod env;
 mod exit;
+mod interrupt;
 mod logging;
 mod output;
 mod printer;

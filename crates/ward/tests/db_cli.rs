@@ -256,7 +256,9 @@ fn vuln_show_joins_kev_and_epss() {
     );
     let stdout = text(&text_output.stdout);
     assert!(
-        stdout.contains("known exploited (CISA KEV): added 2025-01-01"),
+        stdout.contains(
+            "known exploited (CISA KEV): added 2025-01-01, due -, ransomware use: unknown"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("EPSS CVE-2024-0001: 0.50000"), "{stdout}");
@@ -359,4 +361,95 @@ fn corrupt_database_is_replaced() {
     assert!(stderr.contains("not a valid intel database"), "{stderr}");
     let status = ward(&db, &["db", "status", "--format", "json"]);
     assert!(text(&status.stdout).contains("\"records\": 1"));
+}
+
+/// Writes a directory where no file can be imported: invalid JSON, a text file and an OSV
+/// record without `id`.
+fn bad_records(dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("a.json"), "{not json").unwrap();
+    std::fs::write(dir.join("b.txt"), "hello").unwrap();
+    std::fs::write(
+        dir.join("c.json"),
+        r#"{"modified": "2024-01-01T00:00:00Z", "affected": []}"#,
+    )
+    .unwrap();
+    dir.display().to_string()
+}
+
+#[test]
+fn import_of_only_bad_files_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let bad = bad_records(&dir.path().join("bad"));
+
+    let import = ward(&db, &["db", "import", &bad]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(2), "{stderr}");
+    for (file, problem) in [
+        ("a.json", "invalid JSON"),
+        ("b.txt", "unknown format"),
+        ("c.json", "missing field `id`"),
+    ] {
+        let path = format!("{bad}/{file}");
+        let lines: Vec<&str> = stderr.lines().filter(|line| line.contains(&path)).collect();
+        assert_eq!(lines.len(), 1, "case {file}: {stderr}");
+        assert!(lines[0].starts_with("warning: "), "case {file}: {stderr}");
+        assert!(lines[0].contains(problem), "case {file}: {stderr}");
+    }
+    assert!(!stderr.contains('!'), "{stderr}");
+    assert!(
+        stderr.contains("error: nothing was imported from"),
+        "{stderr}"
+    );
+    assert!(
+        !db.exists(),
+        "an import of nothing must not create the database"
+    );
+}
+
+#[test]
+fn import_of_bad_files_keeps_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, _, _) = feed_files(dir.path());
+    assert_eq!(
+        ward(&db, &["db", "import", &records]).status.code(),
+        Some(0)
+    );
+    let before = std::fs::read(&db).unwrap();
+    let bad = bad_records(&dir.path().join("records-broken"));
+
+    let import = ward(&db, &["db", "import", "--source", "osv:Debian", &bad]);
+
+    assert_eq!(import.status.code(), Some(2), "{}", text(&import.stderr));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn import_goes_on_after_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let mixed = bad_records(&dir.path().join("mixed"));
+    std::fs::write(Path::new(&mixed).join("CVE-2024-0001.json"), RECORD).unwrap();
+
+    let import = ward(&db, &["db", "import", &mixed]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 3, "{stderr}");
+    assert!(
+        stderr.contains("Imported osv:Debian: 1 records, 2 skipped"),
+        "{stderr}"
+    );
+    let status = ward(&db, &["db", "status", "--format", "json"]);
+    let document: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let names: Vec<&str> = document["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|source| source["name"].as_str())
+        .collect();
+    assert_eq!(names, ["osv:Debian"]);
 }

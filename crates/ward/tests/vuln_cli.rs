@@ -58,7 +58,7 @@ fn show_table_merges_sources() {
     let stdout = text(&output.stdout);
     let expected_lines = [
         "CVE-2024-0001 (looked up as GHSA-aaaa-bbbb-cccc)",
-        "  aliases: CVE-2024-0001, GHSA-aaaa-bbbb-cccc",
+        "  aliases: GHSA-aaaa-bbbb-cccc",
         "  related: DSA-9999-1",
         "  severity: HIGH 7.5 (CVSS 3.1 base, from cve5:cna:example, cna)",
         "  known exploited (CISA KEV): added 2024-04-12, due 2024-05-03, ransomware use: known",
@@ -99,7 +99,7 @@ fn show_json_has_provenance() {
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["primary_id"], "CVE-2024-0001");
     assert_eq!(document["shown_severity"]["tier"], "cna");
-    assert_eq!(document["kev"][0]["known_ransomware_use"], true);
+    assert_eq!(document["kev"][0]["known_ransomware_use"], "known");
     assert_eq!(document["epss"][0]["date"], "2026-01-03");
     assert_eq!(document["ssvc"][0]["exploitation"], "active");
     let sources: Vec<&str> = document["records"]
@@ -149,5 +149,46 @@ fn show_rejected_and_missing() {
         text(&missing.stderr).contains("`CVE-1999-9999` not found"),
         "{}",
         text(&missing.stderr)
+    );
+}
+
+#[test]
+fn show_ignores_id_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = imported_db(dir.path());
+
+    for id in ["cve-2024-0001", "ghsa-AAAA-bbbb-CCCC", "dsa-9999-1"] {
+        let output = ward(&db, &["vuln", "show", id, "--format", "json"]);
+
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "case {id}: {}",
+            text(&output.stderr)
+        );
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(document["primary_id"], "CVE-2024-0001", "case {id}");
+    }
+}
+
+#[test]
+fn aliases_leave_out_primary_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = imported_db(dir.path());
+
+    let output = ward(&db, &["vuln", "show", "CVE-2024-0001", "--format", "json"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        document["aliases"],
+        serde_json::json!(["GHSA-aaaa-bbbb-cccc"])
+    );
+    let table = text(&ward(&db, &["vuln", "show", "CVE-2024-0001"]).stdout);
+    assert!(
+        table
+            .lines()
+            .any(|line| line == "  aliases: GHSA-aaaa-bbbb-cccc"),
+        "{table}"
     );
 }

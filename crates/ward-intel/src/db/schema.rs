@@ -130,6 +130,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // (their JSON is deflated), so their sources are dropped and must be imported again;
     // see `REBUILD_BELOW`.
     OSV_LAYOUT_3,
+    // Version 4: `kev.known_ransomware_use` may be NULL (1 `Known`, 0 `Unknown`, NULL not
+    // stated). Earlier files stored both `Unknown` and a missing field as 0, which stays 0.
+    KEV_RANSOMWARE_USE_4,
 ];
 
 /// Oldest schema version whose OSV records this build reads. A file below it opens only
@@ -199,6 +202,28 @@ const OSV_LAYOUT_3: &str = r#"
         PRIMARY KEY (id, other, kind, advisory)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX alias_by_other ON alias(other);
+"#;
+
+/// Migration 4: rebuilds `kev` with `known_ransomware_use` nullable, because SQLite
+/// cannot drop a NOT NULL constraint in place.
+const KEV_RANSOMWARE_USE_4: &str = r#"
+    CREATE TABLE kev_4 (
+        cve_id               TEXT PRIMARY KEY,
+        vendor_project       TEXT NOT NULL,
+        product              TEXT NOT NULL,
+        vulnerability_name   TEXT NOT NULL,
+        date_added           TEXT NOT NULL,
+        short_description    TEXT,
+        required_action      TEXT NOT NULL,
+        due_date             TEXT,
+        known_ransomware_use INTEGER,
+        notes                TEXT,
+        cwes                 TEXT
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO kev_4 SELECT cve_id, vendor_project, product, vulnerability_name, date_added,
+        short_description, required_action, due_date, known_ransomware_use, notes, cwes FROM kev;
+    DROP TABLE kev;
+    ALTER TABLE kev_4 RENAME TO kev;
 "#;
 
 /// Reads the schema version of an open database.
@@ -303,6 +328,45 @@ mod tests {
             .query_row("SELECT count(*) FROM advisory", [], |row| row.get(0))
             .unwrap();
         assert_eq!(advisories, 0);
+    }
+
+    #[test]
+    fn migration_4_makes_ransomware_use_nullable() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO kev (cve_id, vendor_project, product, vulnerability_name, date_added,
+                              required_action, known_ransomware_use)
+                 VALUES ('CVE-1', 'v', 'p', 'n', '2026-01-01', 'patch', 1),
+                        ('CVE-2', 'v', 'p', 'n', '2026-01-01', 'patch', 0);",
+        )
+        .unwrap();
+
+        migrate(&mut conn).unwrap();
+
+        assert_eq!(version(&conn).unwrap(), 4);
+        conn.execute(
+            "INSERT INTO kev (cve_id, vendor_project, product, vulnerability_name, date_added,
+                              required_action, known_ransomware_use)
+                 VALUES ('CVE-3', 'v', 'p', 'n', '2026-01-01', 'patch', NULL)",
+            [],
+        )
+        .unwrap();
+        let stored: Vec<(String, Option<i64>)> = conn
+            .prepare("SELECT cve_id, known_ransomware_use FROM kev ORDER BY cve_id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            stored,
+            [
+                ("CVE-1".to_owned(), Some(1)),
+                ("CVE-2".to_owned(), Some(0)),
+                ("CVE-3".to_owned(), None)
+            ]
+        );
     }
 
     #[test]

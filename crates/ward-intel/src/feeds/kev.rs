@@ -3,15 +3,16 @@
 //! `known_exploited_vulnerabilities_schema.json`).
 //!
 //! The document is `{title, catalogVersion, dateReleased, count, vulnerabilities: [...]}`.
-//! `dueDate` is optional in the schema; `knownRansomwareCampaignUse` is `Known` or
-//! `Unknown`.
+//! `dueDate` is optional in the schema. `knownRansomwareCampaignUse` is `Known` or
+//! `Unknown`, and `Unknown` means CISA does not know, not "no", so the field is kept in
+//! three states: known, unknown, and absent (also for a value outside the schema).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::osv::RecordProblem;
-use crate::KevEntry;
+use crate::{KevEntry, RansomwareUse};
 
 /// A parsed catalog.
 #[derive(Debug, Clone)]
@@ -102,10 +103,13 @@ pub fn parse_catalog(value: &Value) -> Result<KevCatalog, String> {
 }
 
 fn into_record(raw: RawEntry) -> KevRecord {
-    let known_ransomware_use = raw
-        .known_ransomware_campaign_use
-        .as_deref()
-        .is_some_and(|value| value.eq_ignore_ascii_case("known"));
+    let known_ransomware_use = raw.known_ransomware_campaign_use.as_deref().and_then(|value| {
+        let parsed = RansomwareUse::from_kev(value);
+        if parsed.is_none() {
+            tracing::debug!(cve = %raw.cve_id, value, "unrecognised knownRansomwareCampaignUse; read as absent");
+        }
+        parsed
+    });
     KevRecord {
         entry: KevEntry {
             cve_id: raw.cve_id,
@@ -159,13 +163,50 @@ mod tests {
 
         let first = &catalog.entries[0];
         assert_eq!(first.entry.cve_id, "CVE-2024-3400");
-        assert!(first.entry.known_ransomware_use);
+        assert_eq!(first.entry.known_ransomware_use, Some(RansomwareUse::Known));
         assert_eq!(first.entry.due_date, NaiveDate::from_ymd_opt(2024, 4, 19));
         assert_eq!(first.cwes, ["CWE-77"]);
 
         let second = &catalog.entries[1];
-        assert!(!second.entry.known_ransomware_use);
+        assert_eq!(
+            second.entry.known_ransomware_use,
+            Some(RansomwareUse::Unknown)
+        );
         assert_eq!(second.entry.due_date, None);
+    }
+
+    #[test]
+    fn ransomware_use_is_three_state() {
+        let cases = [
+            (
+                r#""knownRansomwareCampaignUse": "Known","#,
+                Some(RansomwareUse::Known),
+            ),
+            (
+                r#""knownRansomwareCampaignUse": "known","#,
+                Some(RansomwareUse::Known),
+            ),
+            (
+                r#""knownRansomwareCampaignUse": "Unknown","#,
+                Some(RansomwareUse::Unknown),
+            ),
+            (r#""knownRansomwareCampaignUse": "Maybe","#, None),
+            ("", None),
+        ];
+        for (field, expected) in cases {
+            let text = format!(
+                r#"{{"catalogVersion": "1", "vulnerabilities": [{{"cveID": "CVE-2024-0001",
+                    "vendorProject": "V", "product": "P", "vulnerabilityName": "N", {field}
+                    "dateAdded": "2024-01-01", "requiredAction": "Patch"}}]}}"#
+            );
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let catalog = parse_catalog(&value).unwrap();
+            assert_eq!(catalog.problems.len(), 0, "case {field:?}");
+            assert_eq!(
+                catalog.entries[0].entry.known_ransomware_use, expected,
+                "case {field:?}"
+            );
+        }
     }
 
     #[test]

@@ -201,7 +201,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
-    tracing::warn!(file = %path.display(), format, "feed format not imported yet; file left out");
+    // The caller warns the user about every file in the report.
+    tracing::debug!(file = %path.display(), format, "file left out");
     report.unsupported.push(super::UnsupportedFile {
         path: path.to_owned(),
         format: format.to_owned(),
@@ -328,6 +329,10 @@ fn write_advisories(
             id: problem.id,
             message: problem.message,
         });
+    }
+    if stored == 0 && skipped > 0 {
+        // Every record was invalid: keep the stored source instead of emptying it.
+        return write::discard_source(tx, source_id).map_err(db_error(path));
     }
 
     let meta = SourceMeta {
@@ -555,8 +560,8 @@ fn import_directory(
             Sniffed::Json => json_files.push(file),
             Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_inputs.push(file),
             Sniffed::Unknown => {
-                tracing::debug!(file = %file.display(), "not a feed file; left out");
                 report.ignored_files += 1;
+                unsupported(report, &file, "unknown format");
             }
         }
     }
@@ -670,6 +675,9 @@ fn write_osv<'a>(
     let mut skipped = 0u64;
     let mut newest: Option<DateTime<Utc>> = None;
     let mut ecosystems: HashMap<String, u64> = HashMap::new();
+    // Files of a directory are named by their own path, which starts with the directory;
+    // archive entries by `archive!entry`.
+    let is_directory = path.is_dir();
 
     std::thread::scope(|scope| -> Result<(), IntelError> {
         let (sender, receiver) = mpsc::sync_channel::<(String, EncodedResult)>(CHANNEL_DEPTH);
@@ -712,6 +720,8 @@ fn write_osv<'a>(
             bar.advance(1);
             let file = if entry.is_empty() {
                 label.to_owned()
+            } else if is_directory {
+                entry
             } else {
                 format!("{label}!{entry}")
             };
@@ -742,6 +752,11 @@ fn write_osv<'a>(
     })?;
     bar.finish();
     writer.finish().map_err(db_error(path))?;
+    if stored == 0 {
+        // An empty source would replace a stored one of the same name with nothing.
+        tracing::debug!(file = %label, skipped, "no valid record; no source written");
+        return write::discard_source(tx, source_id).map_err(db_error(path));
+    }
 
     let name = provenance.unwrap_or_else(|| match majority(&ecosystems) {
         Some(ecosystem) => format!("osv:{ecosystem}"),

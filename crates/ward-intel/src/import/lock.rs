@@ -10,7 +10,8 @@ use crate::IntelError;
 ///
 /// Two imports or updates of the same database each copy it, add their sources and rename
 /// their copy over it, so without the lock the one that finishes last drops the other's
-/// sources. Readers do not take the lock: they see the file before or after a rename.
+/// sources. Opening a file of an older schema migrates it the same way and takes the lock
+/// too. Other readers do not take it: they see the file before or after a rename.
 #[derive(Debug)]
 pub(crate) struct DbLock {
     _file: std::fs::File,
@@ -48,7 +49,7 @@ pub(crate) fn lock_database(db_path: &Path) -> Result<DbLock, IntelError> {
         Ok(()) => {}
         Err(rustix::io::Errno::WOULDBLOCK) => {
             tracing::warn!(
-                "waiting for another import of `{}` to finish (lock file `{}`)",
+                "waiting for another import or migration of `{}` to finish (lock file `{}`)",
                 db_path.display(),
                 path.display()
             );
@@ -62,11 +63,7 @@ pub(crate) fn lock_database(db_path: &Path) -> Result<DbLock, IntelError> {
 }
 
 /// Deletes the `.<db name>.*.tmp` working copies that a killed import left next to the
-/// database. The caller holds the lock, so no other import is writing one.
-///
-/// NOTE: opening a database of an older schema migrates it through a working copy
-/// without taking this lock, so a migration running at the same moment can lose its copy
-/// and fail.
+/// database. The caller holds the lock, so no other import or migration is writing one.
 fn remove_stale_temp_files(db_path: &Path) {
     let Some(name) = db_path.file_name().map(|name| name.to_string_lossy()) else {
         return;

@@ -79,6 +79,14 @@ pub fn finish_source(tx: &Transaction, source_id: i64, meta: &SourceMeta) -> rus
     Ok(())
 }
 
+/// Deletes a placeholder source row from [`begin_source`] with any rows written under
+/// it, for an input that stored no record.
+pub fn discard_source(tx: &Transaction, source_id: i64) -> rusqlite::Result<()> {
+    super::record::delete_source_rows(tx, source_id)?;
+    tx.execute("DELETE FROM source WHERE id = ?1", [source_id])?;
+    Ok(())
+}
+
 /// Replaces the KEV table with the catalog's entries.
 pub fn replace_kev(tx: &Transaction, catalog: &KevCatalog) -> rusqlite::Result<u64> {
     tx.execute("DELETE FROM kev", [])?;
@@ -101,7 +109,8 @@ pub fn replace_kev(tx: &Transaction, catalog: &KevCatalog) -> rusqlite::Result<u
             record.short_description,
             entry.required_action,
             entry.due_date,
-            entry.known_ransomware_use,
+            // 1 `Known`, 0 `Unknown`, NULL when the entry does not state it.
+            entry.known_ransomware_use.map(|used| used.is_known()),
             record.notes,
             cwes,
         ])?;

@@ -16,9 +16,11 @@ use ward_intel::{IntelDb, IntelError, SourceInfo};
 use crate::cli::GlobalArgs;
 use crate::env;
 use crate::exit::ExitStatus;
+use crate::interrupt;
 use crate::printer;
 
-/// Number of skipped records listed one by one; the rest are counted.
+/// Number of skipped records, and of files left out, listed one by one; the rest are
+/// counted.
 const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// Arguments of `ward db`.
@@ -125,25 +127,11 @@ pub enum StatusFormat {
 
 /// Runs `ward db`.
 pub fn run(global: &GlobalArgs, args: DbArgs) -> anyhow::Result<ExitStatus> {
-    remove_temp_files_on_interrupt();
+    interrupt::remove_temp_files_on_signal();
     match args.command {
         DbCommand::Import(args) => run_import(global, args),
         DbCommand::Update(args) => run_update(global, args),
         DbCommand::Status(args) => run_status(global, args),
-    }
-}
-
-/// Installs a Ctrl-C and SIGTERM handler that deletes the import's working copy (a file
-/// as large as the database) and exits with code 130. Without it the process dies without
-/// running destructors and the copy stays.
-fn remove_temp_files_on_interrupt() {
-    let result = ctrlc::set_handler(|| {
-        import::remove_temp_files();
-        eprintln!("interrupted; the database was left unchanged");
-        std::process::exit(130);
-    });
-    if let Err(error) = result {
-        tracing::debug!(%error, "cannot install the interrupt handler");
     }
 }
 
@@ -157,7 +145,11 @@ pub fn db_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 /// Opens the intel database, downloading the feeds first when it does not exist yet
 /// (the first run of `ward scan`). `ecosystems` are the OSV ecosystems to download.
+///
+/// A signal during the download or a migration deletes the files being written, as in
+/// `ward db update`.
 pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::Result<IntelDb> {
+    interrupt::remove_temp_files_on_signal();
     let path = db_path(global)?;
     if !path.exists() {
         eprintln!(
@@ -212,6 +204,21 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
         with_hint(&error, hint)
     })?;
     print_import_report(&report, global.quiet);
+    if report.sources.is_empty() {
+        let paths: Vec<String> = args
+            .paths
+            .iter()
+            .map(|path| format!("`{}`", path.display()))
+            .collect();
+        let error = anyhow::anyhow!(
+            "nothing was imported from {}: no file held a record ward could store",
+            paths.join(", ")
+        );
+        return Err(printer::with_hint(
+            error,
+            "the database was left unchanged; the warnings above name each file left out and why",
+        ));
+    }
     Ok(ExitStatus::Success)
 }
 
@@ -225,11 +232,17 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
             report.problems.len() - MAX_LISTED_PROBLEMS
         ));
     }
-    for file in &report.unsupported {
+    for file in report.unsupported.iter().take(MAX_LISTED_PROBLEMS) {
         printer::warn_user(&format!(
-            "`{}` is in a feed format ward does not import yet ({}); left out",
+            "left out `{}` ({}): not a feed format ward imports",
             file.path.display(),
             file.format
+        ));
+    }
+    if report.unsupported.len() > MAX_LISTED_PROBLEMS {
+        printer::warn_user(&format!(
+            "{} more files left out (run with -v to list them)",
+            report.unsupported.len() - MAX_LISTED_PROBLEMS
         ));
     }
     if quiet {
@@ -377,7 +390,7 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
             let rows: Vec<_> = sources
                 .iter()
                 .map(|source| {
-                    let age = age_days(source, now);
+                    let age = update::source_age_days(source, now);
                     serde_json::json!({
                         "name": source.name,
                         "format": source.format,
@@ -388,8 +401,8 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
                         "feed_version": source.feed_version,
                         "imported_at": source.imported_at,
                         "age_days": age,
-                        "stale_after_days": stale_after_days(&source.format),
-                        "stale": age > stale_after_days(&source.format),
+                        "stale_after_days": update::stale_after_days(&source.format),
+                        "stale": update::is_stale(source, now),
                         "etag": source.etag,
                         "last_modified": source.last_modified,
                     })
@@ -404,15 +417,16 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
         StatusFormat::Table => write_stdout(&status_table(&path, &sources, now))?,
     }
 
-    for source in &sources {
-        let age = age_days(source, now);
-        let limit = stale_after_days(&source.format);
-        if age > limit {
-            printer::warn_user(&format!(
-                "source `{}` is {age} days old (stale after {limit} days); run `ward db update`",
-                source.name
-            ));
-        }
+    for source in sources
+        .iter()
+        .filter(|source| update::is_stale(source, now))
+    {
+        printer::warn_user(&format!(
+            "source `{}` is {} days old (stale after {} days); run `ward db update`",
+            source.name,
+            update::source_age_days(source, now),
+            update::stale_after_days(&source.format)
+        ));
     }
     Ok(ExitStatus::Success)
 }
@@ -429,8 +443,8 @@ fn status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Ut
     let rows: Vec<[String; 6]> = sources
         .iter()
         .map(|source| {
-            let age = age_days(source, now);
-            let stale = if age > stale_after_days(&source.format) {
+            let age = update::source_age_days(source, now);
+            let stale = if update::is_stale(source, now) {
                 " (stale)"
             } else {
                 ""
@@ -489,22 +503,6 @@ pub fn write_stdout(text: &str) -> anyhow::Result<()> {
     {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
         _ => Ok(()),
-    }
-}
-
-/// Age of a source's data in whole days: from its snapshot time, else its import time.
-fn age_days(source: &SourceInfo, now: DateTime<Utc>) -> i64 {
-    let since = source.snapshot_at.unwrap_or(source.imported_at);
-    (now - since).num_days().max(0)
-}
-
-/// Days after which a source counts as stale: OSV exports and EPSS change daily, the
-/// KEV catalog a few times a week.
-fn stale_after_days(format: &str) -> i64 {
-    match format {
-        "epss" => 3,
-        "kev" => 14,
-        _ => 7,
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
-use ward_intel::{Advisory, EpssScore, Intel, IntelDb, IntelError, KevEntry, SourceInfo};
+use ward_intel::{update, Advisory, EpssScore, Intel, IntelDb, IntelError, KevEntry, SourceInfo};
 use ward_inventory::{collect, CollectOptions, DiagnosticLevel, Inventory, SCHEMA_VERSION};
 use ward_risk::FailThreshold;
 
@@ -573,9 +573,9 @@ fn warn_stale_sources(
         if !is_source_used(&source.name, &scanned_bases) {
             continue;
         }
-        let age = source_age_days(source, now);
-        let limit = stale_after_days(&source.format);
-        if age > limit {
+        if update::is_stale(source, now) {
+            let age = update::source_age_days(source, now);
+            let limit = update::stale_after_days(&source.format);
             warnings.push(format!(
                 "source `{}` is {age} days old (stale after {limit} days), so recent vulnerabilities may be missing; run `ward db update`",
                 source.name
@@ -602,25 +602,6 @@ fn is_source_used(name: &str, scanned_bases: &[&str]) -> bool {
     scanned_bases
         .iter()
         .any(|base| is_source_of(name, &feed_source_names(base)))
-}
-
-/// Returns the age of a source's data in whole days, from its snapshot time, else its
-/// import time.
-// NOTE: `ward db status` computes the same age and limits in commands/db.rs, privately; keep
-// the two in step.
-fn source_age_days(source: &SourceInfo, now: chrono::DateTime<chrono::Utc>) -> i64 {
-    let since = source.snapshot_at.unwrap_or(source.imported_at);
-    (now - since).num_days().max(0)
-}
-
-/// Returns the days after which a source counts as stale: OSV exports and EPSS change
-/// daily, the KEV catalog a few times a week.
-fn stale_after_days(format: &str) -> i64 {
-    match format {
-        "epss" => 3,
-        "kev" => 14,
-        _ => 7,
-    }
 }
 
 /// Joins an error's messages, leaving out the hint that [`printer::with_hint`] attached,

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand, ValueEnum};
-use ward_intel::{AffectedPackage, IntelDb, ScoredSeverity, Vulnerability};
+use ward_intel::{AffectedPackage, IntelDb, RansomwareUse, ScoredSeverity, Vulnerability};
 
 use crate::cli::GlobalArgs;
 use crate::commands::db::{db_path, write_stdout};
@@ -58,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: VulnArgs) -> anyhow::Result<ExitStatus> {
 
 fn show(global: &GlobalArgs, args: ShowArgs) -> anyhow::Result<ExitStatus> {
     let db = IntelDb::open(&db_path(global)?)?;
-    let Some(vulnerability) = db.vulnerability(&args.id)? else {
+    let Some(mut vulnerability) = find(&db, &args.id)? else {
         let error = anyhow::anyhow!(
             "vulnerability `{}` not found in the intel database",
             args.id.trim()
@@ -69,12 +69,49 @@ fn show(global: &GlobalArgs, args: ShowArgs) -> anyhow::Result<ExitStatus> {
         ));
     };
 
+    // The header names the vulnerability, so its own id is not repeated as an alias.
+    let primary_id = vulnerability.primary_id.clone();
+    vulnerability.aliases.retain(|alias| *alias != primary_id);
+
     let out = match args.format {
         ShowFormat::Json => serde_json::to_string_pretty(&vulnerability)? + "\n",
         ShowFormat::Table => render(&vulnerability),
     };
     write_stdout(&out)?;
     Ok(ExitStatus::Success)
+}
+
+/// Looks `id` up as typed, then in the usual spelling of ids (`CVE-…` in upper case,
+/// `GHSA-` with its body in lower case), then ignoring case among the stored record ids,
+/// because ids are stored as their feeds spell them.
+fn find(db: &IntelDb, id: &str) -> anyhow::Result<Option<Vulnerability>> {
+    let id = id.trim();
+    for candidate in spellings(id) {
+        if let Some(vulnerability) = db.vulnerability(&candidate)? {
+            return Ok(Some(vulnerability));
+        }
+    }
+    match db.find_id_ignoring_case(id)? {
+        Some(stored) => Ok(db.vulnerability(&stored)?),
+        None => Ok(None),
+    }
+}
+
+/// Returns `id` and its usual spellings, without repeats: as typed, in upper case (CVE,
+/// DSA, RUSTSEC, PYSEC…), and for GitHub's `GHSA-xxxx-xxxx-xxxx` ids with the body in
+/// lower case.
+fn spellings(id: &str) -> Vec<String> {
+    let mut spellings = vec![id.to_owned(), id.to_ascii_uppercase()];
+    if let Some(body) = id
+        .get(..5)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("GHSA-"))
+        .and(id.get(5..))
+    {
+        spellings.push(format!("GHSA-{}", body.to_ascii_lowercase()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    spellings.retain(|spelling| seen.insert(spelling.clone()));
+    spellings
 }
 
 /// Renders the merged vulnerability as text: a header, then one table per section.
@@ -120,11 +157,9 @@ fn render_header(out: &mut String, vulnerability: &Vulnerability) {
             entry
                 .due_date
                 .map_or_else(|| "-".to_owned(), |date| date.to_string()),
-            if entry.known_ransomware_use {
-                "known"
-            } else {
-                "unknown"
-            },
+            entry
+                .known_ransomware_use
+                .map_or("not stated", RansomwareUse::as_str),
         );
     }
     for score in &vulnerability.epss {
@@ -375,6 +410,26 @@ fn first_line(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_of_ids() {
+        let cases: [(&str, &[&str]); 4] = [
+            ("CVE-2024-3094", &["CVE-2024-3094"]),
+            ("cve-2024-3094", &["cve-2024-3094", "CVE-2024-3094"]),
+            (
+                "ghsa-JFH8-c2jp-5v3q",
+                &[
+                    "ghsa-JFH8-c2jp-5v3q",
+                    "GHSA-JFH8-C2JP-5V3Q",
+                    "GHSA-jfh8-c2jp-5v3q",
+                ],
+            ),
+            ("dsa-5678-1", &["dsa-5678-1", "DSA-5678-1"]),
+        ];
+        for (id, expected) in cases {
+            assert_eq!(spellings(id), expected, "case {id}");
+        }
+    }
 
     #[test]
     fn section_pads_columns() {
