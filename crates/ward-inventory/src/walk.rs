@@ -127,7 +127,7 @@ pub fn walk(
         };
     }
     let excludes = build_excludes(&options.excludes, &mut diagnostics);
-    let pruned_mounts = mounts::pruned_mount_points(&root, &options.pruned_filesystem_types);
+    let mounts = mounts::mounts_below(&root, &options.pruned_filesystem_types);
 
     let root_metadata = match fs_err::metadata(&root) {
         Ok(metadata) => metadata,
@@ -154,12 +154,14 @@ pub fn walk(
         root_device: device_and_inode(&root_metadata).map(|(device, _)| device),
         same_filesystem: options.same_filesystem,
         excludes,
-        pruned_mounts,
+        pruned_mounts: mounts.pruned,
+        mount_points: mounts.all,
         queue: Mutex::new(Queue {
             directories: vec![Directory {
                 path: root.clone(),
                 depth: 0,
                 parent: None,
+                identity: None,
             }],
             in_progress: 0,
         }),
@@ -230,6 +232,9 @@ struct Directory {
     depth: usize,
     /// The directory that listed this one; `None` for the root.
     parent: Option<Arc<Ancestor>>,
+    /// Device and inode known without a `stat`: the parent's device and the entry's `d_ino`,
+    /// for a directory that is not a mount point. `None` means `stat` it.
+    identity: Option<(u64, u64)>,
 }
 
 /// A directory on the path from the root, identified by device and inode for loop detection.
@@ -279,6 +284,9 @@ struct Walker<'a> {
     excludes: GlobSet,
     /// Absolute paths of mount points not to enter.
     pruned_mounts: HashSet<PathBuf>,
+    /// Absolute paths of every mount point below the root; `None` when unknown, which makes
+    /// the walk `stat` every directory.
+    mount_points: Option<HashSet<PathBuf>>,
     queue: Mutex<Queue>,
     ready: Condvar,
     found: Mutex<Collection>,
@@ -344,6 +352,13 @@ impl Walker<'_> {
             }
         };
 
+        // Path of each entry below the root, built in one buffer: most files are only offered
+        // to the collectors' name checks, so they need no path of their own.
+        let mut relative = directory
+            .path
+            .strip_prefix(self.root)
+            .unwrap_or(&directory.path)
+            .to_path_buf();
         for entry in entries {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -361,13 +376,16 @@ impl Walker<'_> {
             let Ok(file_type) = entry.file_type() else {
                 continue;
             };
-            let path = entry.path();
             if file_type.is_dir() {
-                self.visit_subdirectory(path, directory.depth + 1, &ancestor);
+                let path = entry.path();
+                let identity = self.identity_without_stat(&path, &entry, &ancestor);
+                self.visit_subdirectory(path, directory.depth + 1, &ancestor, identity);
             } else {
                 self.counters.files_visited.fetch_add(1, Ordering::Relaxed);
                 if file_type.is_file() {
-                    self.visit_file(&path, &entry);
+                    relative.push(entry.file_name());
+                    self.visit_file(&relative, &entry);
+                    relative.pop();
                 }
             }
         }
@@ -376,18 +394,20 @@ impl Walker<'_> {
     /// Checks the prune rules and the loop guard for a directory about to be read; returns its
     /// ancestor record, or `None` when it must be skipped.
     fn enter(&self, directory: &Directory) -> Option<Arc<Ancestor>> {
-        let metadata = match std::fs::symlink_metadata(&directory.path) {
-            Ok(metadata) => metadata,
-            Err(error) => {
-                self.report(diagnostic(
-                    DiagnosticLevel::Warning,
-                    self.relative(&directory.path),
-                    format!("cannot read directory metadata: {error}"),
-                ));
-                return None;
-            }
+        let identity = match directory.identity {
+            Some(identity) => Some(identity),
+            None => match std::fs::symlink_metadata(&directory.path) {
+                Ok(metadata) => device_and_inode(&metadata),
+                Err(error) => {
+                    self.report(diagnostic(
+                        DiagnosticLevel::Warning,
+                        self.relative(&directory.path),
+                        format!("cannot read directory metadata: {error}"),
+                    ));
+                    return None;
+                }
+            },
         };
-        let identity = device_and_inode(&metadata);
         let device = identity.map(|(device, _)| device);
         if self.same_filesystem && device != self.root_device {
             self.counters
@@ -419,7 +439,36 @@ impl Walker<'_> {
         }))
     }
 
-    fn visit_subdirectory(&self, path: PathBuf, depth: usize, parent: &Arc<Ancestor>) {
+    /// Returns a subdirectory's device and inode without a system call when that is sound.
+    ///
+    /// Without symbolic links, a directory can only repeat an ancestor through a mount (a bind
+    /// mount of a parent), so a directory that is not a mount point has its parent's device,
+    /// and `readdir`'s `d_ino` is its inode. Mount points, and every directory when the mount
+    /// table is unknown, are `stat`ed instead. This saves one path lookup per directory.
+    // NOTE: overlayfs may report a `d_ino` that differs from `st_ino` unless `xino` is on, so
+    // a loop through a bind mount of a non-mount-point directory on overlayfs may go unseen
+    // until its paths exceed the system's path length limit and reading fails.
+    fn identity_without_stat(
+        &self,
+        path: &Path,
+        entry: &std::fs::DirEntry,
+        parent: &Ancestor,
+    ) -> Option<(u64, u64)> {
+        let mount_points = self.mount_points.as_ref()?;
+        if mount_points.contains(path) {
+            return None;
+        }
+        let (device, _) = parent.identity?;
+        Some((device, entry_inode(entry)?))
+    }
+
+    fn visit_subdirectory(
+        &self,
+        path: PathBuf,
+        depth: usize,
+        parent: &Arc<Ancestor>,
+        identity: Option<(u64, u64)>,
+    ) {
         if self.is_pruned(&path) {
             self.counters
                 .directories_pruned
@@ -431,6 +480,7 @@ impl Walker<'_> {
             path,
             depth,
             parent: Some(Arc::clone(parent)),
+            identity,
         };
         {
             let mut queue = self.lock_queue();
@@ -459,9 +509,9 @@ impl Walker<'_> {
         !self.excludes.is_empty() && self.excludes.is_match(Path::new("/").join(relative))
     }
 
-    /// Offers one regular file to every collector whose path check accepts it.
-    fn visit_file(&self, path: &Path, entry: &std::fs::DirEntry) {
-        let relative = path.strip_prefix(self.root).unwrap_or(path);
+    /// Offers one regular file, `relative` to the root, to every collector whose path check
+    /// accepts it.
+    fn visit_file(&self, relative: &Path, entry: &std::fs::DirEntry) {
         let mut candidates = self
             .collectors
             .iter()
@@ -543,6 +593,18 @@ fn device_and_inode(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
 
 #[cfg(not(unix))]
 fn device_and_inode(_metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+#[cfg(unix)]
+fn entry_inode(entry: &std::fs::DirEntry) -> Option<u64> {
+    use std::os::unix::fs::DirEntryExt;
+
+    Some(entry.ino())
+}
+
+#[cfg(not(unix))]
+fn entry_inode(_entry: &std::fs::DirEntry) -> Option<u64> {
     None
 }
 

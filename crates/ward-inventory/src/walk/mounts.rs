@@ -35,24 +35,42 @@ pub const DEFAULT_PRUNED_FILESYSTEM_TYPES: &[&str] = &[
     "tracefs",
 ];
 
-/// Returns the mount points at or below `root` whose filesystem type is in `pruned_types`.
+/// Mount points below a root, read from the current process's mount table.
+#[derive(Debug, Default)]
+pub struct MountsBelow {
+    /// Mount points whose filesystem type is pruned, not to be entered.
+    pub pruned: HashSet<PathBuf>,
+    /// Every mount point below the root; `None` when the mount table could not be read.
+    pub all: Option<HashSet<PathBuf>>,
+}
+
+/// Returns the mount points strictly below `root`, and those whose filesystem type is in
+/// `pruned_types`.
 ///
 /// The current process's mount table describes every path on this host, so this also works
 /// when `root` is a mounted image rather than `/`. Without a readable mountinfo (another OS,
-/// a restricted container) it returns an empty set and only the path and glob rules apply.
-pub fn pruned_mount_points(root: &Path, pruned_types: &[String]) -> HashSet<PathBuf> {
+/// a restricted container) both sets are empty, `all` is `None`, and only the path and glob
+/// rules apply.
+pub fn mounts_below(root: &Path, pruned_types: &[String]) -> MountsBelow {
     let Ok(text) = std::fs::read_to_string("/proc/self/mountinfo") else {
-        return HashSet::new();
+        return MountsBelow::default();
     };
-    parse_mountinfo(&text)
-        .into_iter()
-        .filter(|(mount_point, fs_type)| {
-            mount_point.starts_with(root)
-                && mount_point != root
-                && pruned_types.iter().any(|t| t == fs_type)
-        })
-        .map(|(mount_point, _)| mount_point)
-        .collect()
+    let mut mounts = MountsBelow {
+        pruned: HashSet::new(),
+        all: Some(HashSet::new()),
+    };
+    for (mount_point, fs_type) in parse_mountinfo(&text) {
+        if !mount_point.starts_with(root) || mount_point == root {
+            continue;
+        }
+        if pruned_types.contains(&fs_type) {
+            mounts.pruned.insert(mount_point.clone());
+        }
+        if let Some(all) = &mut mounts.all {
+            all.insert(mount_point);
+        }
+    }
+    mounts
 }
 
 /// Parses mountinfo lines into (mount point, filesystem type); malformed lines are skipped.

@@ -30,7 +30,8 @@ const MIN_SIZE_BYTES: u64 = 1024;
 const MAX_SECTION_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Extensions of files that are not executables, or whose embedded data this collector does
-/// not read (shared libraries `.so`, which a Go or Rust program rarely ships as).
+/// not read (shared libraries `.so`, which a Go or Rust program rarely ships as). Sorted and
+/// lowercase, for the binary search of [`is_non_executable_extension`].
 const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
     "a",
     "am",
@@ -40,20 +41,25 @@ const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
     "bmp",
     "bz2",
     "c",
+    "cargo-ok",
     "cc",
     "cfg",
     "cjs",
     "class",
     "cmake",
     "conf",
+    "conffiles",
     "cpp",
+    "crate",
     "crt",
     "css",
     "csv",
     "cxx",
     "d",
     "db",
-    "decTest",
+    "debug",
+    "dectest",
+    "def",
     "der",
     "desktop",
     "diff",
@@ -63,14 +69,16 @@ const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
     "elc",
     "erb",
     "gif",
+    "gitignore",
     "go",
+    "golden",
     "gpg",
     "gz",
     "h",
     "hh",
     "hpp",
-    "html",
     "htm",
+    "html",
     "ico",
     "in",
     "ini",
@@ -92,22 +100,32 @@ const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
     "m4",
     "map",
     "md",
+    "md5",
     "md5sums",
     "mjs",
     "mo",
     "mod",
+    "msg",
     "o",
     "obj",
+    "orig",
     "otf",
     "patch",
+    "pc",
     "pem",
+    "ph",
     "php",
     "pl",
     "pm",
     "png",
     "po",
     "pod",
+    "pom",
+    "postinst",
+    "postrm",
     "pot",
+    "preinst",
+    "prerm",
     "properties",
     "proto",
     "py",
@@ -116,26 +134,42 @@ const NON_EXECUTABLE_EXTENSIONS: &[&str] = &[
     "pyo",
     "pyx",
     "rb",
+    "rbs",
+    "rej",
     "rlib",
     "rmeta",
     "rs",
     "rst",
+    "rules",
+    "sample",
     "scss",
+    "service",
     "sh",
+    "sha256",
+    "shlibs",
     "so",
+    "socket",
     "sql",
     "sqlite",
+    "stderr",
     "sum",
     "svg",
+    "symbols",
     "tar",
+    "target",
     "tcl",
     "tgz",
+    "timer",
+    "timestamp",
     "tmpl",
     "toml",
+    "triggers",
     "ts",
+    "tsv",
     "tsx",
     "ttf",
     "txt",
+    "typed",
     "vim",
     "war",
     "webp",
@@ -167,9 +201,7 @@ impl FileCollector for BinaryCollector {
         let name = file_name(path);
         match name.rsplit_once('.') {
             None => true,
-            Some((_, extension)) => !NON_EXECUTABLE_EXTENSIONS
-                .iter()
-                .any(|denied| denied.eq_ignore_ascii_case(extension)),
+            Some((_, extension)) => !is_non_executable_extension(extension),
         }
     }
 
@@ -206,6 +238,25 @@ impl FileCollector for BinaryCollector {
         }
         collection
     }
+}
+
+/// Returns whether `extension` is in [`NON_EXECUTABLE_EXTENSIONS`], ignoring ASCII case.
+///
+/// The walk asks this for most files of the filesystem, so the extension is lowercased on
+/// the stack and looked up by binary search rather than compared with every entry.
+fn is_non_executable_extension(extension: &str) -> bool {
+    const LONGEST: usize = 16;
+    if extension.len() > LONGEST {
+        return false;
+    }
+    let mut buffer = [0u8; LONGEST];
+    let lowered = &mut buffer[..extension.len()];
+    lowered.copy_from_slice(extension.as_bytes());
+    lowered.make_ascii_lowercase();
+    let Ok(lowered) = std::str::from_utf8(lowered) else {
+        return false;
+    };
+    NON_EXECUTABLE_EXTENSIONS.binary_search(&lowered).is_ok()
 }
 
 type Found = Vec<(&'static str, Package)>;
@@ -335,4 +386,38 @@ fn read_packages<'data, R: object::ReadRef<'data>>(
         }
     }
     Ok(packages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_executable_extensions_sorted_lowercase() {
+        for pair in NON_EXECUTABLE_EXTENSIONS.windows(2) {
+            assert!(pair[0] < pair[1], "not sorted: {pair:?}");
+        }
+        for extension in NON_EXECUTABLE_EXTENSIONS {
+            assert_eq!(*extension, extension.to_ascii_lowercase(), "{extension}");
+        }
+    }
+
+    #[test]
+    fn extension_lookup_ignores_case() {
+        let cases = [
+            ("PY", true),
+            ("decTest", true),
+            ("so", true),
+            ("exe", false),
+            ("x5", false),
+            ("a-very-long-extension-name", false),
+        ];
+        for (extension, expected) in cases {
+            assert_eq!(
+                is_non_executable_extension(extension),
+                expected,
+                "case {extension}"
+            );
+        }
+    }
 }
