@@ -445,9 +445,9 @@ impl Walker<'_> {
     /// mount of a parent), so a directory that is not a mount point has its parent's device,
     /// and `readdir`'s `d_ino` is its inode. Mount points, and every directory when the mount
     /// table is unknown, are `stat`ed instead. This saves one path lookup per directory.
-    // NOTE: overlayfs may report a `d_ino` that differs from `st_ino` unless `xino` is on, so
-    // a loop through a bind mount of a non-mount-point directory on overlayfs may go unseen
-    // until its paths exceed the system's path length limit and reading fails.
+    // NOTE: overlayfs may report a `d_ino` that differs from `st_ino` unless `xino` is on. A
+    // bind mount of a plain overlayfs directory below itself may then go unseen as a loop, and
+    // the walk stops only when its paths exceed the system's path length limit.
     fn identity_without_stat(
         &self,
         path: &Path,
