@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use tracing::{debug, instrument, warn};
-use ward_intel::{Advisory, Intel};
+use ward_intel::{Advisory, Affected, Intel};
 use ward_inventory::{DiagnosticLevel, Inventory, Software};
 use ward_version::range::{self, Event, Verdict};
 use ward_version::Scheme;
@@ -13,6 +13,7 @@ use crate::coverage::Coverage;
 use crate::cve_severity;
 use crate::identity::{self, RecordGroup};
 use crate::merge::{merge_group, GroupOutcome, RecordEvaluation};
+use crate::module;
 use crate::select::{self, Selection};
 use crate::{
     Assessment, Component, Diagnostic, EvidenceOutcome, InstalledPackage, NotAssessed,
@@ -168,6 +169,7 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
                 packages: Vec::new(),
                 keyed_by: target.keyed_by,
                 origin_unknown: None,
+                module_stream: target.module_stream.clone(),
             });
             components.len() - 1
         });
@@ -385,9 +387,17 @@ fn assess_component(
     advisories: &[Advisory],
     assessment: &mut Assessment,
 ) {
+    // Records of another module stream (or of the base packages, for a module build)
+    // describe other builds of the name and are left out, as other packages' are.
     let records: Vec<&Advisory> = advisories
         .iter()
         .filter(|advisory| advisory.withdrawn.is_none())
+        .filter(|advisory| {
+            advisory
+                .affected
+                .iter()
+                .any(|entry| names_component(component, advisory, entry))
+        })
         .collect();
     if records.is_empty() {
         return;
@@ -533,6 +543,25 @@ fn announcement_links(groups: &[RecordGroup]) -> Vec<Vec<usize>> {
     links
 }
 
+/// Returns whether `entry` of `record` describes the component: same ecosystem and package,
+/// and for AlmaLinux and Rocky Linux the same kind of build (`module` rules).
+fn names_component(component: &Component, record: &Advisory, entry: &Affected) -> bool {
+    if entry.ecosystem != component.ecosystem
+        || ward_intel::package_key(&entry.ecosystem, &entry.package) != component.advisory_package
+    {
+        return false;
+    }
+    if !module::has_module_streams(select::base_ecosystem(&component.ecosystem)) {
+        return true;
+    }
+    let package_module = module::PackageModule {
+        is_modular: component.module_stream.is_some()
+            || module::is_modular_version(&component.advisory_version),
+        stream: component.module_stream.as_deref(),
+    };
+    module::applies(package_module, record, entry)
+}
+
 /// Evaluates each `affected[]` entry of `record` that names the component.
 fn evaluate_record<'a>(
     component: &Component,
@@ -541,10 +570,7 @@ fn evaluate_record<'a>(
 ) -> RecordEvaluation<'a> {
     let mut evaluation = RecordEvaluation::new(record);
     for entry in &record.affected {
-        if entry.ecosystem != component.ecosystem
-            || ward_intel::package_key(&entry.ecosystem, &entry.package)
-                != component.advisory_package
-        {
+        if !names_component(component, record, entry) {
             continue;
         }
         let (verdict, method) = match scheme {

@@ -197,6 +197,10 @@ pub struct Component {
     /// suggests so. Findings are kept and read as "origin unknown".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_unknown: Option<String>,
+    /// Module stream (`nodejs:18`) of AlmaLinux or Rocky Linux module builds, from their
+    /// modularity label; only that stream's advisories are matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_stream: Option<String>,
 }
 
 /// One installed package, as the inventory lists it.

@@ -50,6 +50,7 @@ mod cve_severity;
 mod finding;
 pub mod identity;
 mod merge;
+mod module;
 mod origin;
 mod select;
 

@@ -26,7 +26,7 @@ use std::borrow::Cow;
 
 use ward_inventory::Software;
 
-use crate::{origin, KeyedBy, NotAssessed, NotAssessedReason};
+use crate::{module, origin, KeyedBy, NotAssessed, NotAssessedReason};
 
 /// A software row to match, with the package name and version its advisories use.
 #[derive(Debug, Clone)]
@@ -42,6 +42,8 @@ pub(crate) struct Target<'a> {
     /// Why the row may be a third-party build although nothing proves it (see
     /// [`origin::origin_doubt`]); `None` when nothing suggests so.
     pub origin_doubt: Option<String>,
+    /// `name:stream` of an AlmaLinux or Rocky Linux module build's label.
+    pub module_stream: Option<String>,
 }
 
 /// The decision for one software row.
@@ -93,6 +95,13 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
         }
         origin_doubt = origin::origin_doubt(row);
     }
+    let module_stream = if module::has_module_streams(base) {
+        row.modularity_label
+            .as_deref()
+            .and_then(module::stream_of_label)
+    } else {
+        None
+    };
 
     let target = if keys_by_source_package(base) {
         Target {
@@ -101,6 +110,7 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
             version: row.source_version_or_version(),
             keyed_by: KeyedBy::SourcePackage,
             origin_doubt,
+            module_stream,
         }
     } else {
         Target {
@@ -109,6 +119,7 @@ pub(crate) fn select(row: &Software) -> Selection<'_> {
             version: &row.version,
             keyed_by: KeyedBy::Package,
             origin_doubt,
+            module_stream,
         }
     };
     Selection::Assess(target)

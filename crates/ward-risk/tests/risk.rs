@@ -29,6 +29,7 @@ fn finding(id: &str, source: &str, binaries: &[&str], fixed: Option<&str>) -> Fi
                 .collect(),
             keyed_by: KeyedBy::SourcePackage,
             origin_unknown: None,
+            module_stream: None,
         },
         status: if fixed.is_some() {
             FindingStatus::AffectedWithFix
