@@ -1,5 +1,6 @@
 //! SIGINT and SIGTERM during a feed download, from `ward db update` and from the first run
-//! of `ward scan`, against a loopback server that accepts connections and never answers.
+//! of `ward scan`, against a loopback server that accepts connections and never answers,
+//! and during `ward db import` of a named pipe that nobody writes.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -145,4 +146,65 @@ fn first_scan_download_interrupted() {
             "case SIG{signal}"
         );
     }
+}
+
+#[test]
+fn import_interrupted_keeps_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let kev = dir.path().join("kev.json");
+    std::fs::write(
+        &kev,
+        r#"{"catalogVersion": "1", "vulnerabilities": [{"cveID": "CVE-2024-0001",
+            "vendorProject": "V", "product": "P", "vulnerabilityName": "N",
+            "dateAdded": "2025-01-01", "requiredAction": "Patch"}]}"#,
+    )
+    .unwrap();
+    let first = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("--db")
+        .arg(&db)
+        .args(["db", "import"])
+        .arg(&kev)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    std::fs::remove_file(&kev).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    // Reading a FIFO blocks until a writer opens it, so the import waits with its working
+    // copy open.
+    let fifo = dir.path().join("feed.json");
+    let mkfifo = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(mkfifo.success());
+
+    let child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("--db")
+        .arg(&db)
+        .args(["db", "import"])
+        .arg(&fifo)
+        .env_remove("RUST_LOG")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !leftovers(dir.path())
+        .iter()
+        .any(|name| name.ends_with(".tmp"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no working copy appeared: {:?}",
+            leftovers(dir.path())
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kill = Command::new("kill")
+        .args(["-s", "TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+
+    assert_eq!(output.status.code(), Some(143), "{output:?}");
+    assert_eq!(leftovers(dir.path()), ["feed.json", "intel.sqlite"]);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
 }
