@@ -96,19 +96,26 @@ fn kev_ransomware_use_round_trips() {
     assert_eq!(json["known_ransomware_use"], "unknown");
 }
 
-/// Imports the KEV file into a new database, then marks it one schema version older, so
-/// that the next open migrates it.
+/// Imports the KEV file into a new database, then gives it the `cve_record` table of
+/// schema version 4 and marks it as version 4, so that the next open migrates it.
 fn outdated_database(dir: &Path) -> PathBuf {
     let db_path = dir.join("intel.sqlite");
     let kev = dir.join("kev.json");
     std::fs::write(&kev, KEV).unwrap();
     import(&db_path, &[ImportInput::new(&kev)], &NoProgress).unwrap();
     let conn = rusqlite::Connection::open(&db_path).unwrap();
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .unwrap();
-    conn.pragma_update(None, "user_version", version - 1)
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE cve_record;
+         CREATE TABLE cve_record (
+             pk INTEGER PRIMARY KEY, cve_id TEXT NOT NULL, source_id INTEGER NOT NULL,
+             format TEXT NOT NULL, state TEXT, rejected INTEGER NOT NULL, assigner TEXT,
+             published TEXT, modified TEXT, description TEXT, weaknesses TEXT NOT NULL,
+             refs TEXT NOT NULL, cpes TEXT NOT NULL, configurations ANY,
+             kev_date_added TEXT, note TEXT
+         ) STRICT;
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
     db_path
 }
 

@@ -1,9 +1,11 @@
 //! Reading the per-CVE records of NVD, CVE JSON 5 and Anchore back from the database.
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
 use rusqlite::Row;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::packed::DictionaryKind;
 use super::{IntelDb, StoredJson};
 use crate::feeds::nvd::Configuration;
 use crate::{IntelError, Severity};
@@ -130,8 +132,8 @@ impl IntelDb {
             .conn
             .prepare_cached(
                 "SELECT r.pk, r.cve_id, s.name, r.format, r.state, r.rejected, r.assigner,
-                        r.published, r.modified, r.description, r.weaknesses, r.refs, r.cpes,
-                        r.configurations, r.kev_date_added, r.note
+                        r.published, r.modified, r.kev_date_added, r.source_id, r.body,
+                        r.configurations
                  FROM cve_record r JOIN source s ON s.id = r.source_id
                  WHERE r.cve_id = ?1 ORDER BY s.name",
             )
@@ -144,13 +146,45 @@ impl IntelDb {
             .map_err(db_error)?;
 
         let mut records = Vec::with_capacity(rows.len());
-        for (pk, record) in rows {
-            let mut record = record.map_err(|message| corrupt(self, cve_id, message))?;
+        for (pk, stored) in rows {
+            let mut record = self
+                .decode_record(stored)
+                .map_err(|message| corrupt(self, cve_id, message))?;
             record.metrics = self.cve_metrics(pk)?;
             record.ssvc = self.cve_ssvc(pk)?;
             records.push(record);
         }
         Ok(records)
+    }
+
+    /// Completes a record with the fields of its `body` and its older `configurations`
+    /// column.
+    fn decode_record(&self, stored: RecordResult) -> Result<CveRecord, String> {
+        let StoredRecord {
+            mut record,
+            source_id,
+            body,
+            configurations,
+        } = stored?;
+
+        let body: CveBody = match body {
+            StoredBody::Text(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
+            StoredBody::Frame(frame) => {
+                self.unpack(source_id, DictionaryKind::CveBody, &frame, |bytes| {
+                    serde_json::from_slice(bytes).map_err(|e| e.to_string())
+                })?
+            }
+        };
+        record.description = body.description;
+        record.weaknesses = body.weaknesses;
+        record.references = body.refs;
+        record.cpes = body.cpes;
+        record.note = body.note;
+        record.configurations = match configurations {
+            Some(text) => serde_json::from_str(&text?).map_err(|e| e.to_string())?,
+            None => body.configurations,
+        };
+        Ok(record)
     }
 
     fn cve_metrics(&self, pk: i64) -> Result<Vec<CveMetric>, IntelError> {
@@ -263,41 +297,76 @@ pub(crate) fn severities_of(records: &[CveRecord]) -> Vec<Severity> {
         .collect()
 }
 
-type RecordResult = Result<CveRecord, String>;
+/// The cold fields of a record, as `cve_record.body` stores them.
+#[derive(Deserialize)]
+struct CveBody {
+    description: Option<String>,
+    #[serde(default)]
+    weaknesses: Vec<serde_json::Value>,
+    #[serde(default)]
+    refs: Vec<serde_json::Value>,
+    #[serde(default)]
+    cpes: Vec<String>,
+    note: Option<String>,
+    #[serde(default)]
+    configurations: Vec<Configuration>,
+}
+
+/// `cve_record.body`: plain JSON text, or a zstd frame with the source's dictionary.
+enum StoredBody {
+    Text(String),
+    Frame(Vec<u8>),
+}
+
+/// A row read with its body not yet decoded.
+struct StoredRecord {
+    record: CveRecord,
+    source_id: i64,
+    body: StoredBody,
+    /// The `configurations` column of rows written before schema version 5, decoded.
+    configurations: Option<Result<String, String>>,
+}
+
+type RecordResult = Result<StoredRecord, String>;
 
 fn read_record(row: &Row<'_>) -> rusqlite::Result<RecordResult> {
-    let json_list = |index: usize| -> rusqlite::Result<Result<Vec<serde_json::Value>, String>> {
-        let text: String = row.get(index)?;
-        Ok(serde_json::from_str(&text).map_err(|e| e.to_string()))
+    let body = match row.get_ref(11)? {
+        ValueRef::Text(text) => Ok(StoredBody::Text(String::from_utf8_lossy(text).into_owned())),
+        ValueRef::Blob(frame) => Ok(StoredBody::Frame(frame.to_vec())),
+        other => Err(format!(
+            "expected TEXT or BLOB body, found {:?}",
+            other.data_type()
+        )),
     };
-    let weaknesses = json_list(10)?;
-    let references = json_list(11)?;
-    let cpes: String = row.get(12)?;
-    let configurations = match row.get_ref(13)? {
-        rusqlite::types::ValueRef::Null => Ok(Vec::new()),
-        value => StoredJson::decode(value)
-            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string())),
+    let configurations = match row.get_ref(12)? {
+        ValueRef::Null => None,
+        value => Some(StoredJson::decode(value)),
     };
 
     let build = || -> RecordResult {
-        Ok(CveRecord {
-            cve_id: row.get(1).map_err(|e| e.to_string())?,
-            source: row.get(2).map_err(|e| e.to_string())?,
-            format: row.get(3).map_err(|e| e.to_string())?,
-            state: row.get(4).map_err(|e| e.to_string())?,
-            rejected: row.get(5).map_err(|e| e.to_string())?,
-            assigner: row.get(6).map_err(|e| e.to_string())?,
-            published: row.get(7).map_err(|e| e.to_string())?,
-            modified: row.get(8).map_err(|e| e.to_string())?,
-            description: row.get(9).map_err(|e| e.to_string())?,
-            weaknesses: weaknesses?,
-            references: references?,
-            cpes: serde_json::from_str(&cpes).map_err(|e| e.to_string())?,
-            configurations: configurations?,
-            kev_date_added: row.get(14).map_err(|e| e.to_string())?,
-            note: row.get(15).map_err(|e| e.to_string())?,
-            metrics: Vec::new(),
-            ssvc: Vec::new(),
+        Ok(StoredRecord {
+            record: CveRecord {
+                cve_id: row.get(1).map_err(|e| e.to_string())?,
+                source: row.get(2).map_err(|e| e.to_string())?,
+                format: row.get(3).map_err(|e| e.to_string())?,
+                state: row.get(4).map_err(|e| e.to_string())?,
+                rejected: row.get(5).map_err(|e| e.to_string())?,
+                assigner: row.get(6).map_err(|e| e.to_string())?,
+                published: row.get(7).map_err(|e| e.to_string())?,
+                modified: row.get(8).map_err(|e| e.to_string())?,
+                description: None,
+                weaknesses: Vec::new(),
+                references: Vec::new(),
+                cpes: Vec::new(),
+                configurations: Vec::new(),
+                kev_date_added: row.get(9).map_err(|e| e.to_string())?,
+                note: None,
+                metrics: Vec::new(),
+                ssvc: Vec::new(),
+            },
+            source_id: row.get(10).map_err(|e| e.to_string())?,
+            body: body?,
+            configurations,
         })
     };
     Ok(build())

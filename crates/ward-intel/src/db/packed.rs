@@ -32,6 +32,8 @@ pub enum DictionaryKind {
     Entry = 0,
     /// Records without their entries (`advisory_body.body`).
     Body = 1,
+    /// The cold part of NVD, CVE 5 and Anchore records (`cve_record.body`).
+    CveBody = 2,
 }
 
 /// Trains a dictionary on `samples`; `None` when there are too few or zstd fails, in which

@@ -133,6 +133,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // Version 4: `kev.known_ransomware_use` may be NULL (1 `Known`, 0 `Unknown`, NULL not
     // stated). Earlier files stored both `Unknown` and a missing field as 0, which stays 0.
     KEV_RANSOMWARE_USE_4,
+    // Version 5: `cve_record` keeps its cold columns in one compressed `body` (see
+    // `cve_schema.rs`); existing rows are converted in SQL and stay readable.
+    super::cve_schema::CVE_BODY_5,
 ];
 
 /// Oldest schema version whose OSV records this build reads. A file below it opens only
@@ -342,7 +345,8 @@ mod tests {
         )
         .unwrap();
 
-        migrate(&mut conn).unwrap();
+        conn.execute_batch(MIGRATIONS[3]).unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
 
         assert_eq!(version(&conn).unwrap(), 4);
         conn.execute(

@@ -16,7 +16,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
 use super::{ImportInput, ImportProblem, ImportReport, ImportedSource};
-use crate::db::StoredJson;
+use crate::db::packed::{self, DictionaryKind, Packer};
 use crate::feeds::anchore::{self, AnchoreOverride};
 use crate::feeds::cve5::{self, Container, Cve5Record, CveState};
 use crate::feeds::nvd::{self, NvdCve, SourceType};
@@ -242,7 +242,16 @@ impl CveRow {
     }
 }
 
+/// Rows a source without a `CveBody` dictionary collects before one is trained on them.
+const TRAIN_AFTER_ROWS: usize = 2000;
+
 /// A source of per-CVE records being written in the open transaction.
+///
+/// Bodies are compressed with the source's `CveBody` dictionary. A source that has none
+/// yet stores its first rows as plain JSON, trains a dictionary on them after
+/// [`TRAIN_AFTER_ROWS`] rows (or at [`CveSourceWriter::finish`]), then compresses those
+/// rows in place and every later one. The dictionary is never replaced while the source
+/// keeps rows, because its rows can only be read with it.
 pub(crate) struct CveSourceWriter<'a> {
     tx: &'a Transaction<'a>,
     source_id: i64,
@@ -252,6 +261,12 @@ pub(crate) struct CveSourceWriter<'a> {
     skipped: u64,
     newest: Option<DateTime<Utc>>,
     started: Instant,
+    /// Compressor with the source's dictionary, once it has one.
+    packer: Option<Packer>,
+    /// Rows stored as plain JSON while there is no dictionary: (pk, body), in write order.
+    untrained: Vec<(i64, Vec<u8>)>,
+    /// Set when training failed, so that the remaining rows stay plain JSON.
+    untrainable: bool,
 }
 
 impl<'a> CveSourceWriter<'a> {
@@ -288,7 +303,23 @@ impl<'a> CveSourceWriter<'a> {
                 )?;
             }
             tx.execute("DELETE FROM cve_record WHERE source_id = ?1", [source_id])?;
+            tx.execute(
+                "DELETE FROM dictionary WHERE source_id = ?1 AND kind = ?2",
+                params![source_id, DictionaryKind::CveBody as i64],
+            )?;
         }
+
+        let dictionary: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT bytes FROM dictionary WHERE source_id = ?1 AND kind = ?2",
+                params![source_id, DictionaryKind::CveBody as i64],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let packer = dictionary
+            .map(|dictionary| Packer::new(Some(&dictionary)))
+            .transpose()
+            .map_err(to_sql_error)?;
         Ok(CveSourceWriter {
             tx,
             source_id,
@@ -298,6 +329,9 @@ impl<'a> CveSourceWriter<'a> {
             skipped: 0,
             newest: None,
             started: Instant::now(),
+            packer,
+            untrained: Vec::new(),
+            untrainable: false,
         })
     }
 
@@ -327,15 +361,15 @@ impl<'a> CveSourceWriter<'a> {
                 .execute([pk])?;
         }
 
-        let to_json = |values: &[serde_json::Value]| {
-            serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
+        let json = body_json(row);
+        let body = match &mut self.packer {
+            Some(packer) => rusqlite::types::Value::Blob(packer.pack(&json).map_err(to_sql_error)?),
+            None => rusqlite::types::Value::Text(String::from_utf8_lossy(&json).into_owned()),
         };
-        let cpes = serde_json::to_string(&row.cpes).unwrap_or_else(|_| "[]".to_owned());
-        let configurations = row.configurations.clone().map(StoredJson::encode);
         tx.prepare_cached(
             "INSERT INTO cve_record (cve_id, source_id, format, state, rejected, assigner, published,
-                 modified, description, weaknesses, refs, cpes, configurations, kev_date_added, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 modified, kev_date_added, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             row.cve_id,
@@ -346,13 +380,8 @@ impl<'a> CveSourceWriter<'a> {
             row.assigner,
             row.published,
             row.modified,
-            row.description,
-            to_json(&row.weaknesses),
-            to_json(&row.references),
-            cpes,
-            configurations,
             row.kev_date_added,
-            row.note,
+            body,
         ])?;
         let pk = tx.last_insert_rowid();
 
@@ -390,7 +419,40 @@ impl<'a> CveSourceWriter<'a> {
         if let Some(modified) = row.modified {
             self.newest = self.newest.max(Some(modified));
         }
+        if self.packer.is_none() && !self.untrainable {
+            self.untrained.push((pk, json));
+            if self.untrained.len() >= TRAIN_AFTER_ROWS {
+                self.train()?;
+            }
+        }
         Ok(true)
+    }
+
+    /// Trains the source's dictionary on the rows stored as plain JSON, stores it, and
+    /// compresses those rows with it.
+    fn train(&mut self) -> rusqlite::Result<()> {
+        let untrained = std::mem::take(&mut self.untrained);
+        let samples: Vec<Vec<u8>> = untrained.iter().map(|(_, json)| json.clone()).collect();
+        let Some(dictionary) = packed::train(&samples) else {
+            self.untrainable = true;
+            return Ok(());
+        };
+        let mut packer = Packer::new(Some(&dictionary)).map_err(to_sql_error)?;
+        self.tx.execute(
+            "INSERT INTO dictionary (source_id, kind, bytes) VALUES (?1, ?2, ?3)",
+            params![self.source_id, DictionaryKind::CveBody as i64, dictionary],
+        )?;
+
+        // In write order, so a pk that a later upsert reused ends with the later body.
+        let mut update = self
+            .tx
+            .prepare_cached("UPDATE cve_record SET body = ?2 WHERE pk = ?1")?;
+        for (pk, json) in &untrained {
+            let frame = packer.pack(json).map_err(to_sql_error)?;
+            update.execute(params![pk, frame])?;
+        }
+        self.packer = Some(packer);
+        Ok(())
     }
 
     /// Counts a record skipped as invalid.
@@ -405,7 +467,14 @@ impl<'a> CveSourceWriter<'a> {
 
     /// Writes the source row's counts, snapshot, origin and download facts, and adds the
     /// source to the report (merged with an earlier entry of the same name).
-    pub fn finish(self, input: &ImportInput, report: &mut ImportReport) -> rusqlite::Result<()> {
+    pub fn finish(
+        mut self,
+        input: &ImportInput,
+        report: &mut ImportReport,
+    ) -> rusqlite::Result<()> {
+        if self.untrained.len() >= packed::MIN_SAMPLES {
+            self.train()?;
+        }
         let tx = self.tx;
         let (count, previous_snapshot): (u64, Option<DateTime<Utc>>) = tx.query_row(
             "SELECT (SELECT count(*) FROM cve_record WHERE source_id = ?1),
@@ -462,6 +531,40 @@ impl<'a> CveSourceWriter<'a> {
         }
         Ok(())
     }
+}
+
+/// Serializes the cold fields of `row` as the JSON object of `cve_record.body`.
+fn body_json(row: &CveRow) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Body<'r> {
+        description: &'r Option<String>,
+        weaknesses: &'r [serde_json::Value],
+        refs: &'r [serde_json::Value],
+        cpes: &'r [String],
+        note: &'r Option<String>,
+    }
+
+    let body = Body {
+        description: &row.description,
+        weaknesses: &row.weaknesses,
+        refs: &row.references,
+        cpes: &row.cpes,
+        note: &row.note,
+    };
+    let mut json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    // `configurations` is JSON text this crate serialized, so it is spliced in as it is
+    // instead of being parsed again.
+    if let Some(configurations) = &row.configurations {
+        json.pop();
+        json.extend_from_slice(b",\"configurations\":");
+        json.extend_from_slice(configurations.as_bytes());
+        json.push(b'}');
+    }
+    json
+}
+
+fn to_sql_error(error: std::io::Error) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(error))
 }
 
 fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
