@@ -18,10 +18,11 @@
 //!    package published by no Debian or Ubuntu archive is a third-party build, and one
 //!    published by such an archive is the distribution's.
 //! 3. Otherwise the origin is unknown when the dpkg `Maintainer` (the inventory's `vendor`)
-//!    has no Debian or Ubuntu address and the version appears nowhere in the
-//!    distribution's records of the package (`versions[]` or a range event). Such a package
-//!    is still matched, because Debian packages are also maintained from addresses anywhere
-//!    and an old Debian version is in no list, but its findings are marked
+//!    has no Debian or Ubuntu address, the revision names no release (`+deb12u3`,
+//!    `~bpo12`, `ubuntu`), and the version appears nowhere in the distribution's records
+//!    of the package (`versions[]` or a range event). Such a package is still matched,
+//!    because Debian packages are also maintained from addresses anywhere and an old
+//!    Debian version is in no list, but its findings are marked
 //!    [`crate::Component::origin_unknown`].
 
 use ward_inventory::Software;
@@ -105,7 +106,7 @@ pub(crate) fn origin_doubt(software: &Software) -> Option<String> {
         return None;
     }
     let maintainer = software.vendor.as_deref()?;
-    if has_distribution_address(maintainer) {
+    if has_distribution_address(maintainer) || has_release_tag(software) {
         return None;
     }
     Some(format!(
@@ -113,6 +114,21 @@ pub(crate) fn origin_doubt(software: &Software) -> Option<String> {
          list carries this version",
         software.name, software.version
     ))
+}
+
+/// Returns whether the revision of the version or source version names a distribution
+/// release (`+deb12u3`, `~bpo12+1`, `0ubuntu1`), which only the distribution's own uploads
+/// carry.
+fn has_release_tag(software: &Software) -> bool {
+    [
+        Some(software.version.as_str()),
+        software.source_version.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(debian_revision)
+    .flat_map(|revision| revision.split(|c: char| !c.is_ascii_alphabetic()))
+    .any(|word| matches!(word, "deb" | "bpo" | "ubuntu"))
 }
 
 /// Describes a third-party build found through APT's lists: the origins and the maintainer.
@@ -231,6 +247,8 @@ mod tests {
             ("Vendor <ops@example.com>", &["Debian"][..], false),
             ("Vendor <ops@notdebian.org>", &[][..], true),
         ];
+        let security_update = maintained("1:2.39.5-0+deb12u3", "Jo <jo@gmail.example>", &[]);
+        assert_eq!(origin_doubt(&security_update), None, "release tag");
         for (maintainer, origins, expected) in cases {
             let software = maintained("1.2.3-1", maintainer, origins);
             assert_eq!(
