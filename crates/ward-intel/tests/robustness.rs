@@ -127,7 +127,6 @@ fn schema_version(db_path: &Path) -> i64 {
 
 #[test]
 fn migration_waits_for_import_lock() {
-    use rustix::fs::{flock, FlockOperation};
     use std::sync::mpsc;
     use std::time::Duration;
 
@@ -135,7 +134,7 @@ fn migration_waits_for_import_lock() {
     let db_path = outdated_database(dir.path());
     let old_version = schema_version(&db_path);
     let lock = std::fs::File::create(dir.path().join("intel.sqlite.lock")).unwrap();
-    flock(&lock, FlockOperation::LockExclusive).unwrap();
+    lock.lock().unwrap();
 
     let (sender, receiver) = mpsc::channel();
     let openers: Vec<_> = (0..2)
@@ -156,7 +155,7 @@ fn migration_waits_for_import_lock() {
         "open migrated without the lock"
     );
     assert_eq!(schema_version(&db_path), old_version);
-    flock(&lock, FlockOperation::Unlock).unwrap();
+    lock.unlock().unwrap();
     for _ in 0..2 {
         let result = receiver.recv_timeout(Duration::from_secs(20)).unwrap();
         assert_eq!(result, Ok(()));

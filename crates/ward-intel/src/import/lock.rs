@@ -1,12 +1,12 @@
 //! An exclusive lock that serialises the writers of one database file.
 
+use std::fs::TryLockError;
 use std::path::{Path, PathBuf};
-
-use rustix::fs::{flock, FlockOperation};
 
 use crate::IntelError;
 
-/// An exclusive `flock` on `<db>.lock`, released when dropped (or when the process dies).
+/// An exclusive lock on `<db>.lock` (`flock` on Unix, `LockFileEx` on Windows), released when
+/// dropped or when the process dies.
 ///
 /// Two imports or updates of the same database each copy it, add their sources and rename
 /// their copy over it, so without the lock the one that finishes last drops the other's
@@ -45,18 +45,17 @@ pub(crate) fn lock_database(db_path: &Path) -> Result<DbLock, IntelError> {
         .write(true)
         .open(&path)
         .map_err(create_error)?;
-    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+    match file.try_lock() {
         Ok(()) => {}
-        Err(rustix::io::Errno::WOULDBLOCK) => {
+        Err(TryLockError::WouldBlock) => {
             tracing::warn!(
                 "waiting for another import or migration of `{}` to finish (lock file `{}`)",
                 db_path.display(),
                 path.display()
             );
-            flock(&file, FlockOperation::LockExclusive)
-                .map_err(|errno| lock_error(errno.into()))?;
+            file.lock().map_err(lock_error)?;
         }
-        Err(errno) => return Err(lock_error(errno.into())),
+        Err(TryLockError::Error(error)) => return Err(lock_error(error)),
     }
     remove_stale_temp_files(db_path);
     Ok(DbLock { _file: file })
