@@ -113,7 +113,7 @@ fn ubuntu(os: &OsRelease) -> Option<String> {
     let year: u32 = year.parse().ok()?;
     let month: u32 = month.parse().ok()?;
 
-    let is_lts = year % 2 == 0 && month == 4;
+    let is_lts = year.is_multiple_of(2) && month == 4;
     let suffix = if is_lts { ":LTS" } else { "" };
     Some(format!("Ubuntu:{year:02}.{month:02}{suffix}"))
 }

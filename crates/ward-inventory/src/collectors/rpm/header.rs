@@ -274,7 +274,7 @@ impl<'a> Header<'a> {
         // The trailer's offset is minus the size of the region's index in bytes.
         let region_bytes = trailer_offset.checked_neg().unwrap_or(-1);
         if region_bytes <= 0
-            || region_bytes as usize % ENTRY_BYTES != 0
+            || !(region_bytes as usize).is_multiple_of(ENTRY_BYTES)
             || region_bytes as usize > self.index.len()
         {
             return Err(invalid(
