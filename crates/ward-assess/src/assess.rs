@@ -259,8 +259,10 @@ fn report_origin_unknown(components: &[(String, usize)], diagnostics: &mut Vec<D
     }
     for (ecosystem, (components, packages)) in per_namespace {
         diagnostics.push(
+            // Info, not warning: on a root without APT lists most such packages are the
+            // distribution's own builds of older versions, so a warning would be noise.
             Diagnostic::new(
-                DiagnosticLevel::Warning,
+                DiagnosticLevel::Info,
                 Some(ecosystem),
                 None,
                 format!(

@@ -232,7 +232,7 @@ fn doubtful_origin_marked_not_dropped() {
         .diagnostics
         .iter()
         .find(|d| d.code.as_deref() == Some(ORIGIN_UNKNOWN))
-        .expect("an origin-unknown warning");
+        .expect("an origin-unknown diagnostic");
     assert!(
         warning.message.starts_with("1 package(s)"),
         "{}",
