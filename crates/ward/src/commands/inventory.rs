@@ -56,28 +56,28 @@ pub fn run(global: &GlobalArgs, args: InventoryArgs) -> anyhow::Result<ExitStatu
         }
     }
 
-    let mut json =
-        serde_json::to_vec_pretty(&inventory).context("failed to serialize the inventory")?;
-    json.push(b'\n');
-
+    // Serialised straight into the buffered output rather than into one byte vector first,
+    // so memory stays at the inventory itself.
+    let write_json = |writer: &mut dyn Write| -> std::io::Result<()> {
+        let mut buffered = std::io::BufWriter::new(writer);
+        serde_json::to_writer_pretty(&mut buffered, &inventory)?;
+        buffered.write_all(b"\n")?;
+        buffered.flush()
+    };
     match &args.output {
-        Some(path) => write_atomically(path, &json)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&json)
-                .context("failed to write to standard output")?;
-            stdout
-                .flush()
-                .context("failed to write to standard output")?;
-        }
+        Some(path) => write_atomically(path, write_json)?,
+        None => write_json(&mut std::io::stdout().lock())
+            .context("failed to write to standard output")?,
     }
     Ok(ExitStatus::Success)
 }
 
-/// Writes `contents` to a temporary file beside `path`, then renames it over `path`, so that
-/// readers see the old file or the whole new one and never a partial write.
-fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+/// Writes through `write` to a temporary file beside `path`, then renames it over `path`, so
+/// that readers see the old file or the whole new one and never a partial write.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -88,7 +88,7 @@ fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
             directory.display()
         )
     })?;
-    file.write_all(contents)
+    write(file.as_file_mut())
         .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("failed to write `{}`", file.path().display()))?;
     file.persist(path)
