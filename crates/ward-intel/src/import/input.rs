@@ -176,7 +176,9 @@ fn import_json(
     let reader = move || {
         Box::new(move |index: usize| {
             let result = match records.get(index) {
-                Some(value) => osv::parse_value(value.clone()).map(Some),
+                Some(value) => {
+                    osv::parse_value(value.clone()).map(|parsed| Some(PreparedRecord::new(parsed)))
+                }
                 None => Ok(None),
             };
             (String::new(), result)
@@ -480,7 +482,7 @@ fn import_zip(
     write_osv(tx, input, &label, None, count, &reader, report, progress)
 }
 
-type EntryResult = Result<Option<osv::ParsedRecord>, osv::RecordProblem>;
+type EntryResult = Result<Option<PreparedRecord>, osv::RecordProblem>;
 type EntryReader<'a> = Box<dyn FnMut(usize) -> (String, EntryResult) + 'a>;
 
 fn read_zip_entry(
@@ -526,7 +528,7 @@ fn read_zip_entry(
     {
         return (name, Err(problem(format!("corrupt zip entry: {error}"))));
     }
-    (name, osv::parse_record(&bytes).map(Some))
+    (name, PreparedRecord::from_json(&bytes).map(Some))
 }
 
 fn import_directory(
@@ -584,7 +586,7 @@ fn import_directory(
                         return (name, Err(problem));
                     }
                 };
-                (name, osv::parse_record(&bytes).map(Some))
+                (name, PreparedRecord::from_json(&bytes).map(Some))
             }) as EntryReader<'_>
         };
         write_osv(tx, input, &label, None, count, &reader, report, progress)?;
@@ -696,15 +698,15 @@ fn write_osv<'a>(
                     let (name, result) = read(index);
                     let encoded = result.and_then(|parsed| match (parsed, &mut encoder) {
                         (None, _) => Ok(None),
-                        (Some(parsed), Ok(encoder)) => encoder
-                            .encode(PreparedRecord::new(parsed))
+                        (Some(prepared), Ok(encoder)) => encoder
+                            .encode(prepared)
                             .map(Some)
                             .map_err(|error| osv::RecordProblem {
                                 id: None,
                                 message: format!("compression failed: {error}"),
                             }),
-                        (Some(parsed), Err(error)) => Err(osv::RecordProblem {
-                            id: Some(parsed.id),
+                        (Some(prepared), Err(error)) => Err(osv::RecordProblem {
+                            id: Some(prepared.id().to_owned()),
                             message: format!("compressor unavailable: {error}"),
                         }),
                     });
@@ -806,7 +808,6 @@ fn train_codec<'a>(
         indices
             .iter()
             .filter_map(|&index| read(index).1.ok().flatten())
-            .map(PreparedRecord::new)
             .collect()
     };
     let (mut samples, second) = std::thread::scope(|scope| {

@@ -19,8 +19,10 @@ use crate::db::packed::{self, DictionaryKind, Packer};
 use crate::db::{
     implied_cve, ALIAS_KIND_ALIAS, ALIAS_KIND_IMPLIED, ALIAS_KIND_RELATED, ALIAS_KIND_UPSTREAM,
 };
-use crate::feeds::osv::{ParsedAffected, ParsedRecord, RawSeverity};
+use crate::feeds::osv::{self, ParsedAffected, ParsedRecord, RawSeverity, RecordProblem};
 use crate::Advisory;
+
+mod from_json;
 
 /// Number of records sampled to train a source's dictionaries.
 pub const DICTIONARY_SAMPLES: usize = 2000;
@@ -66,6 +68,20 @@ impl PreparedRecord {
             record,
             entries,
         }
+    }
+
+    /// Parses and splits one OSV record from JSON bytes, like `osv::parse_record` followed
+    /// by [`PreparedRecord::new`] but without a `Value` tree for well-formed records.
+    pub fn from_json(bytes: &[u8]) -> Result<PreparedRecord, RecordProblem> {
+        if let Some(prepared) = from_json::prepare_from_json(bytes) {
+            return Ok(prepared);
+        }
+        osv::parse_record(bytes).map(PreparedRecord::new)
+    }
+
+    /// Returns the record's id.
+    pub fn id(&self) -> &str {
+        &self.record.id
     }
 
     /// Converts an [`Advisory`] from a non-OSV feed (RustSec, PyPA, Alpine secdb) into the
@@ -185,9 +201,6 @@ fn prepare_entry(affected: &ParsedAffected, entry: Value) -> (Value, PreparedEnt
 /// be to report a match as "listed in versions" without the range's fixed version, so
 /// look-ups leave it out. `IntelDb::records` still returns it.
 fn versions_in_ranges(ecosystem: &str, entry: &Map<String, Value>) -> bool {
-    let Some(scheme) = Scheme::from_osv_ecosystem(ecosystem) else {
-        return false;
-    };
     let Some(Value::Array(listed)) = entry.get("versions") else {
         return false;
     };
@@ -197,15 +210,29 @@ fn versions_in_ranges(ecosystem: &str, entry: &Map<String, Value>) -> bool {
     else {
         return false;
     };
+    let Some(listed) = listed
+        .iter()
+        .map(Value::as_str)
+        .collect::<Option<Vec<&str>>>()
+    else {
+        return false;
+    };
+    versions_in_ranges_typed(ecosystem, &ranges, &listed)
+}
+
+/// Returns whether every version of `listed` parses in the ecosystem's scheme and is
+/// affected by `ranges` alone (see `versions_in_ranges`).
+fn versions_in_ranges_typed(ecosystem: &str, ranges: &[Range], listed: &[impl AsRef<str>]) -> bool {
+    let Some(scheme) = Scheme::from_osv_ecosystem(ecosystem) else {
+        return false;
+    };
     if ranges.is_empty() || ranges.iter().any(|range| range.kind == RangeKind::Git) {
         return false;
     }
 
-    let prepared = PreparedRanges::new(scheme, &ranges, &[]);
+    let prepared = PreparedRanges::new(scheme, ranges, &[]);
     listed.iter().all(|version| {
-        let Some(text) = version.as_str() else {
-            return false;
-        };
+        let text = version.as_ref();
         scheme.parse(text).is_ok() && matches!(prepared.evaluate(text), Verdict::Affected { .. })
     })
 }
