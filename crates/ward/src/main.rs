@@ -16,11 +16,6 @@ mod printer;
 use cli::{Cli, Command};
 use exit::ExitStatus;
 
-// An import allocates and frees millions of small JSON values and rows. With mimalloc a
-// full import of the staged feeds took 9.3-10.3 s of CPU instead of 12.0-12.9 s.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
