@@ -40,6 +40,19 @@ fn feed_files(dir: &Path) -> (String, String, String) {
     (path("records"), path("kev.json"), path("epss.csv"))
 }
 
+/// Imports the sample OSV records into `intel.sqlite` under `dir` and returns its path and
+/// bytes, for tests that check a later failed import leaves it unchanged.
+fn imported_database(dir: &Path) -> (std::path::PathBuf, Vec<u8>) {
+    let db = dir.join("intel.sqlite");
+    let (records, _, _) = feed_files(dir);
+    assert_eq!(
+        ward(&db, &["db", "import", &records]).status.code(),
+        Some(0)
+    );
+    let before = std::fs::read(&db).unwrap();
+    (db, before)
+}
+
 #[test]
 fn import_then_status_table() {
     let dir = tempfile::tempdir().unwrap();
@@ -117,13 +130,7 @@ fn status_json() {
 #[test]
 fn truncated_zip_fails_and_keeps_database() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("intel.sqlite");
-    let (records, _, _) = feed_files(dir.path());
-    assert_eq!(
-        ward(&db, &["db", "import", &records]).status.code(),
-        Some(0)
-    );
-    let before = std::fs::read(&db).unwrap();
+    let (db, before) = imported_database(dir.path());
     let zip = dir.path().join("all.zip");
     std::fs::write(&zip, b"PK\x03\x04\x14\x00\x00\x00\x08\x00truncated").unwrap();
 
@@ -412,13 +419,7 @@ fn import_of_only_bad_files_fails() {
 #[test]
 fn import_of_bad_files_keeps_sources() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("intel.sqlite");
-    let (records, _, _) = feed_files(dir.path());
-    assert_eq!(
-        ward(&db, &["db", "import", &records]).status.code(),
-        Some(0)
-    );
-    let before = std::fs::read(&db).unwrap();
+    let (db, before) = imported_database(dir.path());
     let bad = bad_records(&dir.path().join("records-broken"));
 
     let import = ward(&db, &["db", "import", "--source", "osv:Debian", &bad]);
