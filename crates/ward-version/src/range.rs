@@ -264,6 +264,35 @@ impl PreparedRanges {
     }
 }
 
+impl PreparedRanges {
+    /// Returns whether `installed` parses in the ecosystem's scheme and lies inside one of
+    /// the entry's ranges, ignoring its `versions[]` list; false when only `GIT` or invalid
+    /// ranges could decide. Builds no verdict text, for callers that only need the answer
+    /// for many versions (the importer checks every listed version this way).
+    pub fn ranges_contain(&self, installed: &str) -> bool {
+        let Ok(ecosystem_version) = self.scheme.parse(installed) else {
+            return false;
+        };
+        self.ranges.iter().any(|prepared| {
+            let PreparedRange::Intervals {
+                scheme,
+                intervals,
+                limits,
+            } = prepared
+            else {
+                return false;
+            };
+            if *scheme == self.scheme {
+                in_intervals(&ecosystem_version, intervals, limits)
+            } else {
+                scheme
+                    .parse(installed)
+                    .is_ok_and(|version| in_intervals(&version, intervals, limits))
+            }
+        })
+    }
+}
+
 fn listed_verdict(text: &str) -> Verdict {
     Verdict::Affected {
         fixed: None,
@@ -369,7 +398,12 @@ fn prepare_range(ecosystem: Scheme, index: usize, range: &Range) -> PreparedRang
 
 /// Returns the `Affected` verdict of the first interval containing `version`, `None` when
 /// no interval does or the version is at or above every limit.
-fn match_intervals(version: &Version, intervals: &[Interval], limits: &[Limit]) -> Option<Verdict> {
+/// Returns the interval that contains `version`, when it is also below one of the limits.
+fn containing_interval<'a>(
+    version: &Version,
+    intervals: &'a [Interval],
+    limits: &[Limit],
+) -> Option<&'a Interval> {
     let below_limits = limits.is_empty()
         || limits.iter().any(|limit| match limit {
             Limit::Infinity => true,
@@ -378,10 +412,15 @@ fn match_intervals(version: &Version, intervals: &[Interval], limits: &[Limit]) 
     if !below_limits {
         return None;
     }
+    intervals.iter().find(|interval| interval.contains(version))
+}
 
-    let interval = intervals
-        .iter()
-        .find(|interval| interval.contains(version))?;
+fn in_intervals(version: &Version, intervals: &[Interval], limits: &[Limit]) -> bool {
+    containing_interval(version, intervals, limits).is_some()
+}
+
+fn match_intervals(version: &Version, intervals: &[Interval], limits: &[Limit]) -> Option<Verdict> {
+    let interval = containing_interval(version, intervals, limits)?;
     Some(Verdict::Affected {
         fixed: match &interval.end {
             End::Fixed(bound) => Some(bound.text.clone()),
@@ -768,5 +807,49 @@ mod tests {
             affected(Some("2.0"), ">= 0, < 2.0")
         );
         assert_eq!(prepared.evaluate("2.0"), Verdict::NotAffected);
+    }
+
+    #[test]
+    fn ranges_contain_agrees_with_evaluate() {
+        let entries = [
+            (
+                Scheme::Dpkg,
+                vec![
+                    ecosystem(vec![introduced("1.0"), fixed("1.5"), introduced("2.0")]),
+                    ecosystem(vec![introduced("0"), last_affected("0.9")]),
+                ],
+            ),
+            (
+                Scheme::Dpkg,
+                vec![ecosystem(vec![introduced("0"), limit("3.0")])],
+            ),
+            (
+                Scheme::Npm,
+                vec![
+                    semver(vec![introduced("1.2.0"), fixed("1.2.5")]),
+                    git(vec![introduced("abc")]),
+                ],
+            ),
+            (
+                Scheme::Dpkg,
+                vec![ecosystem(vec![introduced("0"), fixed("not a version!")])],
+            ),
+        ];
+        let versions = [
+            "0.5", "0.9", "0.9.1", "1.0", "1.4", "1.5", "2.0", "9", "1.2.0", "1.2.4", "1.2.5",
+            "v1.2.4", "", "x",
+        ];
+        for (scheme, ranges) in &entries {
+            let prepared = PreparedRanges::new(*scheme, ranges, &[]);
+            for version in versions {
+                let expected = scheme.parse(version).is_ok()
+                    && matches!(prepared.evaluate(version), Verdict::Affected { .. });
+                assert_eq!(
+                    prepared.ranges_contain(version),
+                    expected,
+                    "{scheme:?} {version:?}"
+                );
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Transaction};
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
-use ward_version::range::{PreparedRanges, Range, RangeKind, Verdict};
+use ward_version::range::{PreparedRanges, Range, RangeKind};
 use ward_version::Scheme;
 
 use crate::db::packed::{self, DictionaryKind, Packer};
@@ -233,7 +233,7 @@ fn versions_in_ranges_typed(ecosystem: &str, ranges: &[Range], listed: &[impl As
     let prepared = PreparedRanges::new(scheme, ranges, &[]);
     listed.iter().all(|version| {
         let text = version.as_ref();
-        scheme.parse(text).is_ok() && matches!(prepared.evaluate(text), Verdict::Affected { .. })
+        prepared.ranges_contain(text)
     })
 }
 
