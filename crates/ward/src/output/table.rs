@@ -3,6 +3,7 @@
 //! The text reads the same with and without colour: colour only emphasises words that are
 //! already there (severity names, the KEV count, headings).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use owo_colors::{OwoColorize, Style};
@@ -126,15 +127,7 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
         }
     );
 
-    let sources: Vec<String> = report
-        .database
-        .sources
-        .iter()
-        .map(|source| match source.snapshot_at {
-            Some(at) => format!("{} {}", source.name, at.format("%Y-%m-%d")),
-            None => source.name.clone(),
-        })
-        .collect();
+    let sources = source_summary(&report.database.sources);
     let _ = writeln!(
         out,
         "intel database: {}{}",
@@ -145,6 +138,49 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
             format!(" ({})", sources.join(", "))
         }
     );
+}
+
+/// Lists the database's sources with their snapshot dates. Families of more than
+/// [`LISTED_PER_FAMILY`] sources (`alpine-secdb:v3.19/main`, one per Alpine branch) become
+/// one item with their count and newest snapshot, so a full database fits on one line.
+fn source_summary(sources: &[ward_intel::SourceInfo]) -> Vec<String> {
+    const LISTED_PER_FAMILY: usize = 3;
+    let family = |name: &str| {
+        name.split_once(':')
+            .map_or(name, |(family, _)| family)
+            .to_owned()
+    };
+    let mut per_family: BTreeMap<String, Vec<&ward_intel::SourceInfo>> = BTreeMap::new();
+    for source in sources {
+        per_family
+            .entry(family(&source.name))
+            .or_default()
+            .push(source);
+    }
+
+    let mut items = Vec::new();
+    let mut summarised = BTreeSet::new();
+    for source in sources {
+        let name = family(&source.name);
+        let members = &per_family[&name];
+        if members.len() <= LISTED_PER_FAMILY {
+            items.push(match source.snapshot_at {
+                Some(at) => format!("{} {}", source.name, at.format("%Y-%m-%d")),
+                None => source.name.clone(),
+            });
+        } else if summarised.insert(name.clone()) {
+            let newest = members.iter().filter_map(|member| member.snapshot_at).max();
+            items.push(match newest {
+                Some(at) => format!(
+                    "{name} ({} sources, newest {})",
+                    members.len(),
+                    at.format("%Y-%m-%d")
+                ),
+                None => format!("{name} ({} sources)", members.len()),
+            });
+        }
+    }
+    items
 }
 
 fn write_recommendations(
@@ -397,5 +433,49 @@ impl Painter {
         } else {
             text.to_owned()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn source(name: &str, day: u32) -> ward_intel::SourceInfo {
+        ward_intel::SourceInfo {
+            name: name.to_owned(),
+            format: "osv".to_owned(),
+            origin: String::new(),
+            snapshot_at: Utc.with_ymd_and_hms(2025, 2, day, 0, 0, 0).single(),
+            feed_version: None,
+            imported_at: Utc::now(),
+            record_count: 1,
+            skipped_count: 0,
+            etag: None,
+            last_modified: None,
+        }
+    }
+
+    #[test]
+    fn source_summary_groups_large_families() {
+        let sources = [
+            source("alpine-secdb:v3.19/main", 3),
+            source("kev", 4),
+            source("alpine-secdb:v3.20/main", 9),
+            source("alpine-secdb:v3.21/main", 5),
+            source("alpine-secdb:edge/main", 7),
+            source("osv:Debian", 12),
+            source("osv:PyPI", 15),
+        ];
+        assert_eq!(
+            source_summary(&sources),
+            [
+                "alpine-secdb (4 sources, newest 2025-02-09)",
+                "kev 2025-02-04",
+                "osv:Debian 2025-02-12",
+                "osv:PyPI 2025-02-15",
+            ]
+        );
     }
 }
