@@ -141,7 +141,7 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
 }
 
 /// Lists the database's sources with their snapshot dates. Families of more than
-/// [`LISTED_PER_FAMILY`] sources (`alpine-secdb:v3.19/main`, one per Alpine branch) become
+/// `LISTED_PER_FAMILY` sources (`alpine-secdb:v3.19/main`, one per Alpine branch) become
 /// one item with their count and newest snapshot, so a full database fits on one line.
 fn source_summary(sources: &[ward_intel::SourceInfo]) -> Vec<String> {
     const LISTED_PER_FAMILY: usize = 3;
