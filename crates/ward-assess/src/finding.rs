@@ -332,8 +332,19 @@ impl Finding {
             .chain(self.aliases.iter().map(String::as_str))
     }
 
-    /// Returns every CVE id among the vulnerability id and aliases.
+    /// Returns every CVE id among the vulnerability id and aliases. A fix announcement with
+    /// no CVE among them (AlmaLinux `ALSA-…` and Rocky `RLSA-…` records list the CVEs they
+    /// fix under `related`) returns its related CVE ids instead, so that KEV, EPSS and CVE
+    /// scores reach its findings.
     pub fn cve_ids(&self) -> impl Iterator<Item = &str> {
-        self.ids().filter(|id| crate::identity::is_cve_id(id))
+        let is_cve = |id: &&str| crate::identity::is_cve_id(id);
+        let fixed_cves: &[String] = if self.ids().any(|id| is_cve(&id)) {
+            &[]
+        } else {
+            &self.related
+        };
+        self.ids()
+            .filter(is_cve)
+            .chain(fixed_cves.iter().map(String::as_str).filter(is_cve))
     }
 }

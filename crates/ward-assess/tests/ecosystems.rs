@@ -463,6 +463,28 @@ fn almalinux_compares_binary_evr() {
 }
 
 #[test]
+fn almalinux_finding_reaches_related_cves() {
+    // ALSA records list the CVEs they fix under `related`, not `aliases`.
+    let rows = vec![software("AlmaLinux:8", "rpm", "polkit", "0.115-11.el8_4")];
+    let mut alsa = advisory(
+        "ALSA-2022:0267",
+        &[],
+        "osv:AlmaLinux",
+        vec![affected(
+            "AlmaLinux:8",
+            "polkit",
+            vec![range(RangeKind::Ecosystem, "0", "0.115-13.el8_5.2")],
+        )],
+    );
+    alsa.related = vec!["CVE-2021-4034".to_owned(), "RHSA-2022:0267".to_owned()];
+    let assessment = assess(&inventory(rows), &intel(vec![alsa]));
+
+    let finding = finding(&assessment, "ALSA-2022:0267");
+    let cves: Vec<&str> = finding.cve_ids().collect();
+    assert_eq!(cves, ["CVE-2021-4034"]);
+}
+
+#[test]
 fn rocky_compares_source_evr() {
     // RLSA records name the source rpm, with an epoch in every fixed version.
     let rows = vec![
