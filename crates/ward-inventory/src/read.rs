@@ -26,7 +26,10 @@ pub(crate) fn read_optional_bytes(
     context: &Context<'_>,
     relative: &str,
 ) -> io::Result<Option<Vec<u8>>> {
-    match context.resolve(relative).and_then(fs_err::read) {
+    match context
+        .resolve(relative)
+        .and_then(|path| read_regular(&path))
+    {
         Ok(bytes) => Ok(Some(bytes)),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error),
@@ -35,7 +38,41 @@ pub(crate) fn read_optional_bytes(
 
 /// Reads a file given as a host path below `root`, resolving links inside the root.
 pub(crate) fn read_below(root: &Path, path: &Path) -> io::Result<Vec<u8>> {
-    fs_err::read(resolve_in_root(root, path)?)
+    read_regular(&resolve_in_root(root, path)?)
+}
+
+/// Largest file read whole from a fixed path. A dpkg status or rpm `Packages` file of a
+/// large server is some hundreds of MiB at most.
+pub(crate) const MAX_READ_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Returns an error unless `path` is a regular file (after links). Opening a FIFO for
+/// reading blocks until a writer appears and a device such as `/dev/zero` never ends, so an
+/// image could stall or exhaust the collector through either.
+pub(crate) fn ensure_regular(path: &Path) -> io::Result<std::fs::Metadata> {
+    let metadata = fs_err::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{}` is not a regular file", path.display()),
+        ));
+    }
+    Ok(metadata)
+}
+
+/// Reads a whole regular file, refusing FIFOs, devices and files over [`MAX_READ_BYTES`].
+pub(crate) fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    let metadata = ensure_regular(path)?;
+    if metadata.len() > MAX_READ_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "`{}` is {} bytes, over the {MAX_READ_BYTES}-byte limit",
+                path.display(),
+                metadata.len()
+            ),
+        ));
+    }
+    fs_err::read(path)
 }
 
 /// Opens a directory given as a host path below `root`, resolving links inside the root.

@@ -276,7 +276,7 @@ fn read_blobs(path: &Path, backend: Backend, records: &mut Records<'_>) -> Resul
     }
     // NOTE: the whole file is read into memory; a BDB `Packages` of a large server is around
     // 100 MiB. Reading pages on demand would bound memory at the cost of many small reads.
-    let bytes = fs_err::read(path).map_err(|error| error.to_string())?;
+    let bytes = crate::read::read_regular(path).map_err(|error| error.to_string())?;
 
     if backend == Backend::Ndb {
         let packages = ndb::read_packages(&bytes).map_err(|error| error.to_string())?;

@@ -46,7 +46,7 @@ impl Collector for ChocolateyCollector {
 
 /// Parses one `.nuspec` file; `display` names it in rows and diagnostics.
 pub fn parse_file(path: &Path, display: &str) -> Collection {
-    match fs_err::read(path) {
+    match crate::read::read_regular(path) {
         Ok(bytes) => parse(&bytes, display),
         Err(error) => {
             let mut collection = Collection::default();

@@ -101,7 +101,7 @@ fn read_bundle(root: &Path, bundle: &Path, collection: &mut Collection) {
 
 /// Reads a dictionary property list (XML or binary) from a file.
 fn read_dictionary(path: &Path, display: &str) -> Result<Dictionary, String> {
-    let bytes = fs_err::read(path).map_err(|error| error.to_string())?;
+    let bytes = crate::read::read_regular(path).map_err(|error| error.to_string())?;
     let value = Value::from_reader(std::io::Cursor::new(bytes))
         .map_err(|error| format!("invalid property list in `{display}`: {error}"))?;
     value

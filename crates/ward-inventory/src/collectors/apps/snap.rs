@@ -57,8 +57,8 @@ impl Collector for SnapCollector {
 /// Parses a `meta/snap.yaml`; `revision` is the `current` link's target when known.
 pub fn parse_snap_yaml_file(path: &Path, display: &str, revision: Option<String>) -> Collection {
     let mut collection = Collection::default();
-    let text = match fs_err::read_to_string(path) {
-        Ok(text) => text,
+    let text = match crate::read::read_regular(path) {
+        Ok(bytes) => crate::read::into_text(bytes),
         Err(error) => {
             collection
                 .diagnostics

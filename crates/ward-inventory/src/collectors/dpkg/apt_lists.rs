@@ -125,7 +125,11 @@ fn scan_list(
     name: &str,
     visit: impl FnMut(&str, &str, &str),
 ) -> Result<(), String> {
-    let file = match context.resolve(path).and_then(fs_err::File::open) {
+    let opened = context.resolve(path).and_then(|resolved| {
+        crate::read::ensure_regular(&resolved)?;
+        fs_err::File::open(resolved)
+    });
+    let file = match opened {
         Ok(file) => file,
         Err(error) if is_missing(&error) => return Ok(()),
         Err(error) => return Err(error.to_string()),
