@@ -11,7 +11,9 @@
 //! - one `affected[]` entry per (branch, package), ecosystem `Alpine:v3.20`, purl
 //!   `pkg:apk/alpine/<package>?arch=source`, and one `ECOSYSTEM` range
 //!   `introduced: 0, fixed: <version>`;
-//! - a secfixes item such as `CVE-2021-1234 GHSA-…` counts under its first word.
+//! - a secfixes item such as `CVE-2021-1234 GHSA-…` counts under its CVE id, or under its
+//!   first word with a digit when it names no CVE (`CVE N/A ZBX-11023` counts as
+//!   `ZBX-11023`); `CVE_2019-2426` is read as `CVE-2019-2426`.
 //!
 //! Two choices differ from osv.dev's converter, which drops both cases:
 //!
@@ -97,12 +99,12 @@ pub fn parse_file(json: &[u8], location: &str) -> Result<SecdbFile, RecordError>
             let version = version.trim();
             let fixed = (version != "0").then(|| version.to_owned());
             for text in ids.unwrap_or_default().into_iter().flatten() {
-                let Some(id) = text.split_whitespace().next() else {
+                let Some(id) = secfix_id(&text) else {
                     continue;
                 };
                 fixes.push(Secfix {
                     package: package.clone(),
-                    id: id.to_owned(),
+                    id,
                     fixed: fixed.clone(),
                 });
             }
@@ -114,6 +116,27 @@ pub fn parse_file(json: &[u8], location: &str) -> Result<SecdbFile, RecordError>
         repository: raw.reponame,
         fixes,
     })
+}
+
+/// Returns the id a secfixes item counts under: its first CVE id (with `CVE_` read as
+/// `CVE-`), else its first word that contains a digit, else `None`. Maintainers write
+/// items such as `GNUTLS-SA-2020-03-31 CVE-2020-11501` and `CVE N/A ZBX-11023`.
+fn secfix_id(text: &str) -> Option<String> {
+    let words = || {
+        text.split_whitespace().map(|word| match word.get(..4) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("CVE_") => format!("CVE-{}", &word[4..]),
+            _ => word.to_owned(),
+        })
+    };
+    let is_cve = |word: &str| {
+        word.get(..4)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("CVE-"))
+            && word[4..].bytes().any(|b| b.is_ascii_digit())
+    };
+    words()
+        .find(|word| is_cve(word))
+        .map(|word| word.to_ascii_uppercase())
+        .or_else(|| words().find(|word| word.bytes().any(|b| b.is_ascii_digit())))
 }
 
 /// Secdb files of several branches, joined into one advisory per CVE.

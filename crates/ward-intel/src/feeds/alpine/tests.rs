@@ -129,3 +129,23 @@ fn unordered_versions_are_reported() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].id.as_deref(), Some("CVE-2020-1"));
 }
+
+#[test]
+fn secfix_ids_prefer_cve() {
+    let cases = [
+        ("CVE-2021-1234 GHSA-aaaa-bbbb-cccc", Some("CVE-2021-1234")),
+        (
+            "GNUTLS-SA-2020-03-31 CVE-2020-11501",
+            Some("CVE-2020-11501"),
+        ),
+        ("CVE N/A ZBX-11023", Some("ZBX-11023")),
+        ("CVE_2019-2426", Some("CVE-2019-2426")),
+        ("cve-2022-0001", Some("CVE-2022-0001")),
+        ("XSA-123", Some("XSA-123")),
+        ("N/A", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(super::secfix_id(text).as_deref(), expected, "{text:?}");
+    }
+}
