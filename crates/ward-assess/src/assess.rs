@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tracing::{debug, instrument, warn};
 use ward_intel::{Advisory, Affected, Intel};
-use ward_inventory::{DiagnosticLevel, Inventory, Software};
+use ward_inventory::{DiagnosticLevel, Inventory};
 use ward_version::range::{self, Event, Verdict};
 use ward_version::Scheme;
 
@@ -43,7 +43,7 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
     let mut assessment = Assessment::default();
     assessment.stats.software_total = inventory.software.len();
 
-    let components = group_components(&inventory.software, &mut assessment);
+    let components = group_components(inventory, &mut assessment);
     assessment.stats.components = components.len();
 
     // One lookup per (ecosystem, advisory package); its records are dropped before the next
@@ -90,7 +90,10 @@ pub fn assess(inventory: &Inventory, intel: &dyn Intel) -> Assessment {
         .stats
         .software_assessed
         .saturating_sub(rows_without_data);
-    assessment.stats.software_without_advisory_data = without_data;
+    assessment
+        .stats
+        .software_without_advisory_data
+        .extend(without_data);
     let mut schemeless: Vec<_> = schemeless_ecosystems.into_iter().collect();
     schemeless.sort();
     for (ecosystem, packages) in schemeless {
@@ -127,9 +130,25 @@ fn missing_scheme_message(ecosystem: &str) -> String {
     }
 }
 
+/// Package types of operating-system package managers.
+const OS_PACKAGE_TYPES: &[&str] = &["deb", "rpm", "apk", "alpm", "opkg"];
+
+/// Names the inventory's operating system for messages (`CentOS Linux 6`), or says it is
+/// unknown.
+fn os_label(inventory: &Inventory) -> String {
+    match &inventory.device.os {
+        Some(os) => os.pretty_name.clone().unwrap_or_else(|| {
+            let version = os.version_id.as_deref().unwrap_or_default();
+            format!("{} {version}", os.id).trim_end().to_owned()
+        }),
+        None => "an unidentified operating system".to_owned(),
+    }
+}
+
 /// Groups the rows to match into components, in inventory order; records the rows set
 /// aside and counts rows without an advisory namespace.
-fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<Component> {
+fn group_components(inventory: &Inventory, assessment: &mut Assessment) -> Vec<Component> {
+    let software = &inventory.software;
     let mut components: Vec<Component> = Vec::new();
     let mut index_of: HashMap<(String, String, String), usize> = HashMap::new();
     let mut without_ecosystem: HashMap<&str, usize> = HashMap::new();
@@ -195,6 +214,27 @@ fn group_components(software: &[Software], assessment: &mut Assessment) -> Vec<C
     without.sort();
     for (package_type, count) in without {
         assessment.stats.software_without_ecosystem += count;
+        // Packages of the operating system without a namespace mean its release has no
+        // advisory data at all (CentOS 6, SLES): counted as such, so that a scan of it does
+        // not read as a clean pass and `--fail-on` reports it as not checked.
+        if OS_PACKAGE_TYPES.contains(&package_type) {
+            let release = os_label(inventory);
+            *assessment
+                .stats
+                .software_without_advisory_data
+                .entry(format!("{release} ({package_type})"))
+                .or_default() += count;
+            assessment.diagnostics.push(Diagnostic::new(
+                DiagnosticLevel::Warning,
+                None,
+                None,
+                format!(
+                    "{count} `{package_type}` package(s) of {release} were not assessed: ward \
+                     knows no advisory source for this release"
+                ),
+            ));
+            continue;
+        }
         assessment.diagnostics.push(Diagnostic::new(
             DiagnosticLevel::Info,
             None,

@@ -2,7 +2,7 @@
 
 use ward_assess::{assess, EvidenceOutcome, EvidenceRole, Finding, FindingStatus};
 use ward_intel::{Advisory, Affected, MemoryIntel, Severity};
-use ward_inventory::{Device, Inventory, Software, SCHEMA_VERSION};
+use ward_inventory::{Device, DiagnosticLevel, Inventory, Software, SCHEMA_VERSION};
 use ward_version::range::{Event, Range, RangeKind};
 
 const BOOKWORM: &str = "Debian:12";
@@ -567,9 +567,35 @@ fn software_without_ecosystem_is_counted() {
 
     assert_eq!(assessment.stats.software_without_ecosystem, 1);
     assert_eq!(assessment.stats.software_assessed, 0);
+    // An OS package without a namespace means the release has no advisory data at all.
+    assert_eq!(assessment.diagnostics[0].level, DiagnosticLevel::Warning);
+    assert!(assessment.diagnostics[0]
+        .message
+        .contains("knows no advisory source for this release"));
+    assert_eq!(
+        assessment
+            .stats
+            .software_without_advisory_data
+            .values()
+            .sum::<usize>(),
+        1
+    );
+}
+
+#[test]
+fn other_software_without_ecosystem_is_info() {
+    let mut software = deb("local-tool", "1.0", None);
+    software.ecosystem = None;
+    software.package_type = "generic".to_owned();
+
+    let assessment = assess(&inventory(vec![software]), &MemoryIntel::new());
+
+    assert_eq!(assessment.stats.software_without_ecosystem, 1);
+    assert_eq!(assessment.diagnostics[0].level, DiagnosticLevel::Info);
     assert!(assessment.diagnostics[0]
         .message
         .contains("no advisory namespace"));
+    assert!(assessment.stats.software_without_advisory_data.is_empty());
 }
 
 #[test]

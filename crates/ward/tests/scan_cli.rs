@@ -1054,7 +1054,11 @@ fn fail_on_outcome_line() {
     );
 
     let without = fixture.path("clean");
-    fixture.write_root("clean", "");
+    fixture.write_root(
+        "clean",
+        "Package: no-advisory-names-me\nStatus: install ok installed\nVersion: 1.0-1\n\
+         Architecture: amd64\n\n",
+    );
     let output = fixture.ward(&[
         "scan",
         "--root",
@@ -1246,5 +1250,47 @@ fn root_conflicts_with_inventory() {
         stderr(&output).contains("cannot be used with"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn empty_root_fails_fail_on_as_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let kev = dir.path().join("kev.json");
+    std::fs::write(
+        &kev,
+        r#"{"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2026.01.02", "dateReleased": "2026-01-02T00:00:00.000Z", "count": 0, "vulnerabilities": []}"#,
+    )
+    .unwrap();
+    let import = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["--db", &db.display().to_string(), "db", "import"])
+        .arg(&kev)
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+
+    let scan = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args([
+            "--db",
+            &db.display().to_string(),
+            "scan",
+            "--color",
+            "never",
+        ])
+        .arg("--root")
+        .arg(&root)
+        .args(["--fail-on", "any"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&scan.stdout);
+
+    assert_eq!(scan.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("No packages found"), "{stdout}");
+    assert!(
+        stdout.contains("not checked (no packages found)"),
+        "{stdout}"
     );
 }

@@ -2,8 +2,9 @@
 //! print ranked recommendations.
 //!
 //! Exit codes: 0 when the scan completed and nothing met `--fail-on`; 1 when an affected
-//! finding met `--fail-on`; 2 on error. A missing vulnerability database, or a namespace
-//! of the inventory the database has no advisory data for, is not an error without
+//! finding met `--fail-on`; 2 on error. A missing vulnerability database, an empty
+//! inventory, or a namespace of the inventory the database has no advisory data for, is
+//! not an error without
 //! `--fail-on`: the scan prints what it could with a warning and exits with 0. With
 //! `--fail-on` it exits with 2, because the threshold could not be checked for every row.
 
@@ -295,7 +296,9 @@ fn exit_status(scan: &ScanReport) -> ExitStatus {
         return ExitStatus::Success;
     };
     let some_rows_unassessed = !scan.summary.stats.software_without_advisory_data.is_empty();
-    if !scan.database.available || some_rows_unassessed {
+    // An empty inventory (a wrong `--root`, an unreadable package database) proves nothing.
+    let nothing_found = scan.inventory.software_count == 0;
+    if !scan.database.available || some_rows_unassessed || nothing_found {
         return ExitStatus::Error;
     }
     if fail_on.findings_at_or_above > 0 {

@@ -80,6 +80,8 @@ fn write_fail_on(out: &mut String, report: &ScanReport) {
     let threshold = fail_on.threshold.as_str();
     let unchecked = if !report.database.available {
         Some("no vulnerability data".to_owned())
+    } else if report.inventory.software_count == 0 {
+        Some("no packages found".to_owned())
     } else {
         let without_data = &report.summary.stats.software_without_advisory_data;
         let rows: usize = without_data.values().sum();
@@ -200,6 +202,18 @@ fn write_recommendations(
             let _ = writeln!(
                 out,
                 "No recommendations for the packages assessed: none is affected."
+            );
+            return;
+        }
+        if report.inventory.software_count == 0 {
+            let _ = writeln!(
+                out,
+                "{}",
+                paint.apply(
+                    "No packages found: nothing was assessed. Check `--root` and the \
+                     inventory's diagnostics.",
+                    Style::new().yellow().bold()
+                )
             );
             return;
         }
