@@ -88,6 +88,17 @@ pub enum IntelError {
         source: std::io::Error,
     },
 
+    /// The database path names a file that is not an SQLite database at all, so an import
+    /// would destroy something that is not ward's.
+    #[error(
+        "`{path}` exists and is not an SQLite database; refusing to replace it (move it away \
+         or pass another `--db`)"
+    )]
+    NotOurFile {
+        /// The file given as the database.
+        path: PathBuf,
+    },
+
     /// The lock file that serialises imports of one database could not be locked.
     #[error("cannot lock `{path}` against other imports of the same database")]
     Lock {

@@ -562,10 +562,35 @@ fn alpine_secdb_and_empty_nvd_page() {
 }
 
 #[test]
-fn corrupt_database_file_is_replaced() {
+fn foreign_file_is_not_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
     std::fs::write(&db_path, b"this is not a SQLite database, just text").unwrap();
+
+    let error = import(
+        &db_path,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap_err();
+
+    assert!(
+        matches!(error, IntelError::NotOurFile { ref path } if *path == db_path),
+        "{error:?}"
+    );
+    assert_eq!(
+        std::fs::read(&db_path).unwrap(),
+        b"this is not a SQLite database, just text"
+    );
+}
+
+#[test]
+fn damaged_database_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let mut damaged = b"SQLite format 3\0".to_vec();
+    damaged.extend(std::iter::repeat_n(0xA5u8, 4096));
+    std::fs::write(&db_path, &damaged).unwrap();
 
     let report = import(
         &db_path,

@@ -351,7 +351,7 @@ fn unwritable_location_names_database() {
 }
 
 #[test]
-fn corrupt_database_is_replaced() {
+fn foreign_file_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("intel.sqlite");
     let (records, _, _) = feed_files(dir.path());
@@ -364,10 +364,9 @@ fn corrupt_database_is_replaced() {
     let import = ward(&db, &["db", "import", &records]);
 
     let stderr = text(&import.stderr);
-    assert_eq!(import.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("not a valid intel database"), "{stderr}");
-    let status = ward(&db, &["db", "status", "--format", "json"]);
-    assert!(text(&status.stdout).contains("\"records\": 1"));
+    assert_eq!(import.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not an SQLite database"), "{stderr}");
+    assert!(text(&std::fs::read(&db).unwrap()).starts_with("not a database"));
 }
 
 /// Writes a directory where no file can be imported: invalid JSON, a text file and an OSV

@@ -46,7 +46,13 @@ impl Build {
             Err(rusqlite::Error::SqliteFailure(failure, _))
                 if failure.code == rusqlite::ErrorCode::NotADatabase =>
             {
-                // The old file is unusable to every reader, so the import replaces it.
+                // A damaged database (SQLite's header, unreadable pages) is unusable to every
+                // reader, so the import replaces it. Any other file may be the user's own.
+                if !has_sqlite_header(target) {
+                    return Err(IntelError::NotOurFile {
+                        path: target.to_owned(),
+                    });
+                }
                 tracing::warn!(
                     path = %target.display(),
                     "existing file is not a valid intel database; replacing it with the import"
@@ -190,6 +196,14 @@ fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
         Err(poisoned) => poisoned.into_inner().push(temp.path().to_owned()),
     }
     Ok(temp)
+}
+
+/// Returns whether `path` starts with SQLite's 16-byte file header, `SQLite format 3\0`.
+fn has_sqlite_header(path: &Path) -> bool {
+    let mut header = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
+        .is_ok_and(|()| &header == b"SQLite format 3\0")
 }
 
 #[cfg(test)]
