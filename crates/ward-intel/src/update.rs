@@ -89,9 +89,24 @@ pub fn stale_after_days(format: &str) -> i64 {
 }
 
 /// Returns the age of a source's data in whole days at `now`: from its snapshot time when
-/// the feed states one, else from its import time. A time in the future counts as 0.
+/// the feed states one, else from the `Last-Modified` of its download, else from its import
+/// time. A time in the future counts as 0.
+///
+/// Alpine secdb files and the Go OSV export (whose records all carry `modified:
+/// 0001-01-01`) state no snapshot time, and the server's `Last-Modified` is closer to the
+/// data's age than the import time.
 pub fn source_age_days(source: &crate::SourceInfo, now: DateTime<Utc>) -> i64 {
-    let since = source.snapshot_at.unwrap_or(source.imported_at);
+    let last_modified = || {
+        source
+            .last_modified
+            .as_deref()
+            .and_then(|header| DateTime::parse_from_rfc2822(header).ok())
+            .map(|time| time.with_timezone(&Utc))
+    };
+    let since = source
+        .snapshot_at
+        .or_else(last_modified)
+        .unwrap_or(source.imported_at);
     (now - since).num_days().max(0)
 }
 
@@ -743,6 +758,14 @@ mod tests {
             );
         }
         assert_eq!(source_age_days(&source("osv", -2, true), now), 0);
+
+        // Without a snapshot time, the download's `Last-Modified` dates the data.
+        let mut secdb = source("osv", 0, false);
+        secdb.last_modified = Some("Tue, 10 Mar 2026 08:00:00 GMT".to_owned());
+        assert_eq!(source_age_days(&secdb, now), 10);
+        assert!(is_stale(&secdb, now));
+        secdb.last_modified = Some("not a date".to_owned());
+        assert_eq!(source_age_days(&secdb, now), 0);
     }
 
     #[test]

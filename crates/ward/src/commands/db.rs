@@ -449,6 +449,13 @@ fn status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Ut
             } else {
                 ""
             };
+            // Without a snapshot time or `Last-Modified`, the age counts from the import and
+            // says nothing of how old the data itself is.
+            let basis = if source.snapshot_at.is_none() && source.last_modified.is_none() {
+                " since import"
+            } else {
+                ""
+            };
             [
                 source.name.clone(),
                 source.record_count.to_string(),
@@ -458,7 +465,7 @@ fn status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Ut
                     |time| time.format("%Y-%m-%d").to_string(),
                 ),
                 source.imported_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                format!("{age} d{stale}"),
+                format!("{age} d{basis}{stale}"),
             ]
         })
         .collect();
