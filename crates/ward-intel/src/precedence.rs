@@ -132,6 +132,7 @@ pub fn choose_severity<'a>(
         .min_by(|a, b| {
             a.tier
                 .cmp(&b.tier)
+                .then(is_distribution_rating(b).cmp(&is_distribution_rating(a)))
                 .then(b.score.is_some().cmp(&a.score.is_some()))
                 .then(version_rank(b.score).cmp(&version_rank(a.score)))
                 .then(score_value(b.score).total_cmp(&score_value(a.score)))
@@ -150,9 +151,18 @@ pub fn qualitative_rating(text: &str) -> Rating {
         "critical" => Rating::Critical,
         "high" | "important" => Rating::High,
         "medium" | "moderate" => Rating::Medium,
-        "low" | "negligible" => Rating::Low,
+        // Debian's tracker rates `unimportant` what it will not fix as a security issue.
+        "low" | "negligible" | "unimportant" => Rating::Low,
         _ => Rating::NoScore,
     }
+}
+
+/// Returns whether `chosen` is a distribution's own rating of the vulnerability for its
+/// package (Debian's urgency, Ubuntu's priority). The CVSS vectors in distribution records
+/// are mostly NVD's, copied, so within the vendor tier the distribution's own word comes
+/// first.
+fn is_distribution_rating(chosen: &ChosenSeverity<'_>) -> bool {
+    chosen.tier == Tier::Vendor && !chosen.entry.kind.starts_with("CVSS")
 }
 
 fn version_rank(score: Option<CvssScore>) -> u8 {
@@ -267,6 +277,18 @@ mod tests {
         let chosen = choose_severity(&entries, Some("Debian:12")).unwrap();
         assert_eq!(chosen.tier, Tier::Other);
         assert_eq!(chosen.rating, Rating::High);
+    }
+
+    #[test]
+    fn distribution_rating_beats_copied_vector() {
+        // Debian records carry NVD's vector beside the tracker's own urgency.
+        let entries = [
+            severity("CVSS_V3", V31_CRITICAL, "osv:Debian"),
+            severity("Debian", "unimportant", "osv:Debian"),
+        ];
+        let chosen = choose_severity(&entries, Some("Debian:12")).unwrap();
+        assert_eq!(chosen.entry.kind, "Debian");
+        assert_eq!(chosen.rating, Rating::Low);
     }
 
     #[test]
