@@ -453,3 +453,16 @@ fn import_goes_on_after_bad_files() {
         .collect();
     assert_eq!(names, ["osv:Debian"]);
 }
+
+#[test]
+fn reserved_source_name_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, _, _) = feed_files(dir.path());
+
+    let import = ward(&db, &["db", "import", "--source", "kev", &records]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("belongs to another feed"), "{stderr}");
+}

@@ -294,6 +294,7 @@ fn write_advisories(
 ) -> Result<(), IntelError> {
     let started = Instant::now();
     let path = &input.path;
+    check_osv_source_name(input)?;
     let name = input
         .source_name
         .clone()
@@ -648,6 +649,24 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IntelError> {
 /// `make_reader` gives each worker its own reader (a zip archive handle is not shared).
 /// A sample of the records is read first to train the source's compression dictionaries,
 /// so that the workers can compress what they parse.
+/// Source names that belong to feeds of other formats; OSV-shaped records stored under one
+/// would hide that feed in `ward db status` and replace it on the next import.
+const RESERVED_SOURCE_NAMES: &[&str] = &["kev", "epss", "nvd", "cve5", "anchore"];
+
+/// Rejects a `--source` name of another feed for OSV-shaped records.
+fn check_osv_source_name(input: &ImportInput) -> Result<(), IntelError> {
+    match input.source_name.as_deref() {
+        Some(name) if RESERVED_SOURCE_NAMES.contains(&name) => Err(invalid(
+            &input.path,
+            format!(
+                "source name `{name}` belongs to another feed; choose a name such as \
+                 `osv:<Ecosystem>` for advisory records"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_osv<'a>(
     tx: &Transaction,
@@ -661,6 +680,7 @@ fn write_osv<'a>(
 ) -> Result<(), IntelError> {
     let started = Instant::now();
     let path = &input.path;
+    check_osv_source_name(input)?;
     let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
     let provenance = input.source_name.clone().or_else(|| default_name.clone());
 
