@@ -133,8 +133,8 @@ fn missing_scheme_message(ecosystem: &str) -> String {
 /// Package types of operating-system package managers.
 const OS_PACKAGE_TYPES: &[&str] = &["deb", "rpm", "apk", "alpm", "opkg"];
 
-/// Names the inventory's operating system for messages (`CentOS Linux 6`), or says it is
-/// unknown.
+/// Returns the inventory's operating system name for messages (`CentOS Linux 6`), or a
+/// phrase for an unidentified one.
 fn os_label(inventory: &Inventory) -> String {
     match &inventory.device.os {
         Some(os) => os.pretty_name.clone().unwrap_or_else(|| {
@@ -214,9 +214,9 @@ fn group_components(inventory: &Inventory, assessment: &mut Assessment) -> Vec<C
     without.sort();
     for (package_type, count) in without {
         assessment.stats.software_without_ecosystem += count;
-        // Packages of the operating system without a namespace mean its release has no
-        // advisory data at all (CentOS 6, SLES): counted as such, so that a scan of it does
-        // not read as a clean pass and `--fail-on` reports it as not checked.
+        // OS packages without a namespace mean that their release has no advisory data at
+        // all (CentOS 6, SLES). They count as such, so a scan of that release does not read
+        // as a clean pass and `--fail-on` reports it as not checked.
         if OS_PACKAGE_TYPES.contains(&package_type) {
             let release = os_label(inventory);
             *assessment

@@ -11,9 +11,9 @@
 //! - one `affected[]` entry per (branch, package), ecosystem `Alpine:v3.20`, purl
 //!   `pkg:apk/alpine/<package>?arch=source`, and one `ECOSYSTEM` range
 //!   `introduced: 0, fixed: <version>`;
-//! - a secfixes item such as `CVE-2021-1234 GHSA-…` counts under its CVE id, or under its
-//!   first word with a digit when it names no CVE (`CVE N/A ZBX-11023` counts as
-//!   `ZBX-11023`); `CVE_2019-2426` is read as `CVE-2019-2426`.
+//! - a secfixes item such as `CVE-2021-1234 GHSA-…` counts under its CVE id. An item that
+//!   names no CVE counts under its first word with a digit (`CVE N/A ZBX-11023` counts as
+//!   `ZBX-11023`), and `CVE_2019-2426` is read as `CVE-2019-2426`.
 //!
 //! Two choices differ from osv.dev's converter, which drops both cases:
 //!
