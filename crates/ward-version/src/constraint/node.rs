@@ -298,6 +298,12 @@ fn parse_npm_set(
     let mut comparators: Vec<String> = Vec::new();
     let mut pending = String::new();
     for word in words {
+        // node-semver joins an operator only to a version right after it, so in `>= = 1.0.0`
+        // or `>= =1.0.0` the `>=` stands alone, and loose mode drops it unseen. ward rejects
+        // the range instead (see the module NOTE).
+        if !pending.is_empty() && word.starts_with(['<', '>', '=', '~', '^']) {
+            return Err(invalid("an operator has no version after it"));
+        }
         if word
             .chars()
             .all(|c| matches!(c, '<' | '>' | '=' | '~' | '^'))
@@ -828,5 +834,19 @@ mod tests {
             let result = satisfies(Scheme::Semver, requirement, "1.0.0");
             assert!(result.is_err(), "cargo {requirement:?}");
         }
+    }
+
+    #[test]
+    fn operator_before_operator_is_rejected() {
+        use crate::constraint::{npm_satisfies, NpmOptions};
+
+        let loose = NpmOptions {
+            loose: true,
+            include_prerelease: false,
+        };
+        for range in [">=  = 1.0.0", ">= =1.0.0", "< ^1.0.0"] {
+            assert!(npm_satisfies(range, "1.1.0", loose).is_err(), "{range}");
+        }
+        assert_eq!(npm_satisfies(">= 1.0.0", "1.1.0", loose), Ok(true));
     }
 }
