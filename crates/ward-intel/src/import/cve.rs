@@ -18,6 +18,7 @@ use serde_json::json;
 use super::{ImportInput, ImportProblem, ImportReport, ImportedSource};
 use crate::db::packed::{self, DictionaryKind, Packer};
 use crate::feeds::anchore::{self, AnchoreOverride};
+use crate::feeds::archive::ArchiveError;
 use crate::feeds::cve5::{self, Container, Cve5Record, CveState};
 use crate::feeds::nvd::{self, NvdCve, SourceType};
 use crate::feeds::RecordError;
@@ -674,31 +675,12 @@ pub(crate) fn import_cve5_zip(
 ) -> Result<(), IntelError> {
     let path = &input.path;
     let name = input.source_name.as_deref().unwrap_or(CVE5_SOURCE);
-    let mut writer =
-        CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
-            .map_err(db_error(path))?;
-    let mut failure = None;
-    cve5::parse_zip(Cursor::new(bytes), |result| {
-        if failure.is_some() {
-            return;
-        }
-        match result {
-            Ok(record) => {
-                if let Err(error) = writer.upsert(&CveRow::from_cve5(record)) {
-                    failure = Some(error);
-                }
-            }
-            Err(error) => {
-                writer.skip();
-                problem(report, path, error);
-            }
-        }
-    })
-    .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
-    if let Some(error) = failure {
-        return Err(db_error(path)(error));
-    }
-    writer.finish(input, report).map_err(db_error(path))
+    let writer = CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
+        .map_err(db_error(path))?;
+    let parse = |on_record: &mut dyn FnMut(Result<Cve5Record, RecordError>)| {
+        cve5::parse_zip(Cursor::new(bytes), on_record)
+    };
+    store_records(writer, input, report, parse, CveRow::from_cve5)
 }
 
 /// Returns whether a decompressed tar holds Anchore override files: its first `CVE-*.json`
@@ -734,17 +716,34 @@ pub(crate) fn import_anchore(
 ) -> Result<(), IntelError> {
     let path = &input.path;
     let name = input.source_name.as_deref().unwrap_or(ANCHORE_SOURCE);
-    let mut writer =
+    let writer =
         CveSourceWriter::open(tx, name, ANCHORE_SOURCE, &super::input::origin(input), true)
             .map_err(db_error(path))?;
+    let parse = |on_record: &mut dyn FnMut(Result<AnchoreOverride, RecordError>)| {
+        anchore::parse_tar_gz(gzip_bytes, on_record)
+    };
+    store_records(writer, input, report, parse, CveRow::from_anchore)
+}
+
+/// Stores each record that `parse` yields as a row, counting invalid ones as skipped with a
+/// problem in `report`, then finishes the source. The first database error stops storing
+/// and fails the import.
+fn store_records<T>(
+    mut writer: CveSourceWriter<'_>,
+    input: &ImportInput,
+    report: &mut ImportReport,
+    parse: impl FnOnce(&mut dyn FnMut(Result<T, RecordError>)) -> Result<(), ArchiveError>,
+    to_row: fn(T) -> CveRow,
+) -> Result<(), IntelError> {
+    let path = &input.path;
     let mut failure = None;
-    anchore::parse_tar_gz(gzip_bytes, |result| {
+    parse(&mut |result| {
         if failure.is_some() {
             return;
         }
         match result {
             Ok(record) => {
-                if let Err(error) = writer.upsert(&CveRow::from_anchore(record)) {
+                if let Err(error) = writer.upsert(&to_row(record)) {
                     failure = Some(error);
                 }
             }
