@@ -251,8 +251,8 @@ fn group_components(inventory: &Inventory, assessment: &mut Assessment) -> Vec<C
 }
 
 /// Returns `component` without its origin doubt when its version appears in the
-/// distribution's records of the package (`versions[]` or a range event), which shows it is
-/// a version the distribution published; else `component` unchanged.
+/// distribution's records of the package (`versions[]` or a range event). Such a version
+/// was published by the distribution. Otherwise returns `component` unchanged.
 fn confirm_origin<'a>(component: &'a Component, advisories: &[Advisory]) -> Cow<'a, Component> {
     if component.origin_unknown.is_none() {
         return Cow::Borrowed(component);

@@ -4,8 +4,8 @@
 //! modularity label `name:stream:version:context` and a release with a `.module` marker
 //! (`3.module+el9.2.0+18964+42696395` on Rocky and RHEL, `module_el8.5.0+119+9a9ec082` on
 //! AlmaLinux). The same package name exists in the base repository and in every stream
-//! (`nodejs` 16, 18 and 20), each with its own versions, so a fix for one stream says
-//! nothing about another: comparing `nodejs 18.14.2` with a `nodejs:20` fix would call it
+//! (`nodejs` 16, 18 and 20), each with its own versions, so a fix for one stream does
+//! not apply to another: comparing `nodejs 18.14.2` with a `nodejs:20` fix would call it
 //! affected.
 //!
 //! The OSV exports of both distributions name no stream in `affected[]` (neither
@@ -64,8 +64,8 @@ pub(crate) fn streams_in_summary(summary: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Returns whether an `affected[]` entry's versions are module builds; `None` when it
-/// lists no version other than `introduced: 0`, so that nothing tells.
+/// Returns whether an `affected[]` entry's versions are module builds, or `None` when it
+/// lists no version other than `introduced: 0` and so gives no evidence either way.
 fn is_modular_entry(entry: &Affected) -> Option<bool> {
     let mut versions = entry.versions.iter().map(String::as_str).chain(
         entry

@@ -79,7 +79,7 @@ pub struct ImportReport {
     /// is also listed in `unsupported`.
     pub ignored_files: u64,
     /// Files left out: in a recognised feed format that ward does not import yet, or, inside
-    /// directories, in no format it knows (`format` is then `unknown format`).
+    /// directories, in no format it recognises (`format` is then `unknown format`).
     pub unsupported: Vec<UnsupportedFile>,
 }
 

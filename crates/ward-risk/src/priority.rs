@@ -20,8 +20,8 @@ pub struct KnownExploited {
     pub date_added: NaiveDate,
     /// When US federal agencies must have remediated it.
     pub due_date: Option<NaiveDate>,
-    /// Whether CISA knows of its use in ransomware campaigns; `false` also when CISA
-    /// does not know, or the entry does not say (see `ransomware_use`).
+    /// Whether CISA reports its use in ransomware campaigns; `false` also when CISA
+    /// states `Unknown` or the entry has no such field (see `ransomware_use`).
     pub known_ransomware_use: bool,
     /// The catalog's `knownRansomwareCampaignUse` in its three states: `known`,
     /// `unknown` (CISA does not know, which is not a "no"), or `None` when not stated.

@@ -99,7 +99,7 @@ pub(crate) fn strip_zeros(digits: &str) -> &str {
 }
 
 /// Splits `text` at `separators` into runs of ASCII digits, without leading zeros; `None`
-/// when a part is empty or holds anything but digits. CRAN and Hackage versions are such
+/// when a part is empty or contains anything but digits. CRAN and Hackage versions are such
 /// lists.
 pub(crate) fn parse_number_list(text: &str, separators: &[char]) -> Option<Box<[Box<str>]>> {
     text.trim()

@@ -20,9 +20,9 @@
 /// Implements `PartialEq`, `Eq` and `PartialOrd` through a version type's `Ord`, and
 /// `Display` as the `text` it was parsed from.
 ///
-/// Equality then always agrees with the scheme's order: where a scheme holds `1.0` and
-/// `1.0.0` equal, `==` says so too, as the `Ord` contract requires of sorted maps and
-/// binary searches.
+/// Equality then always agrees with the scheme's order. Where a scheme orders `1.0` and
+/// `1.0.0` as equal, `==` returns true too, because sorted maps and binary searches rely on
+/// the `Ord` contract.
 macro_rules! ordered_text_version {
     ($version:ty) => {
         impl PartialEq for $version {

@@ -267,8 +267,8 @@ impl PreparedRanges {
 impl PreparedRanges {
     /// Returns whether `installed` parses in the ecosystem's scheme and lies inside one of
     /// the entry's ranges. The `versions[]` list is ignored, and `GIT` or invalid ranges
-    /// never count. No verdict text is built, because the importer asks this of every
-    /// listed version.
+    /// never count. No verdict text is built, because the importer checks every listed
+    /// version this way.
     pub fn ranges_contain(&self, installed: &str) -> bool {
         let Ok(ecosystem_version) = self.scheme.parse(installed) else {
             return false;

@@ -6,8 +6,8 @@
 /// [`crate::exit::signal_exit_code`]).
 ///
 /// Without it the process dies without running destructors, and a working copy as large
-/// as the database stays next to it. `ctrlc` was rejected because its handler is not told
-/// which signal arrived.
+/// as the database stays next to it. `ctrlc` was not used because its handler does not
+/// receive the signal number.
 #[cfg(unix)]
 pub fn remove_temp_files_on_signal() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};

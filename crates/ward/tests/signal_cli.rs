@@ -1,6 +1,6 @@
 //! SIGINT and SIGTERM during a feed download, from `ward db update` and from the first run
 //! of `ward scan`, against a loopback server that accepts connections and never answers,
-//! and during `ward db import` of a named pipe that nobody writes.
+//! and during `ward db import` of a named pipe without a writer.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -14,7 +14,7 @@ const STATUS: &str = "Package: bash\nStatus: install ok installed\nArchitecture:
 Version: 5.2.15-2+b7\n";
 
 /// Starts a server on 127.0.0.1 that accepts connections, keeps them open and never
-/// answers; returns its base URL and a receiver told of each connection.
+/// answers; returns its base URL and a receiver that gets a message for each connection.
 fn silent_server() -> (String, mpsc::Receiver<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

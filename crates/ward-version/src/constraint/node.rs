@@ -298,9 +298,9 @@ fn parse_npm_set(
     let mut comparators: Vec<String> = Vec::new();
     let mut pending = String::new();
     for word in words {
-        // node-semver joins an operator only to a version right after it, so in `>= = 1.0.0`
-        // or `>= =1.0.0` the `>=` stands alone, and loose mode drops it unseen. ward rejects
-        // the range instead (see the module NOTE).
+        // node-semver joins an operator only to a version right after it. In `>= = 1.0.0` or
+        // `>= =1.0.0` the `>=` is left alone, and loose mode drops it without a warning, so
+        // ward rejects the range instead (see the module NOTE).
         if !pending.is_empty() && word.starts_with(['<', '>', '=', '~', '^']) {
             return Err(invalid("an operator has no version after it"));
         }

@@ -449,8 +449,8 @@ fn status_table(path: &std::path::Path, sources: &[SourceInfo], now: DateTime<Ut
             } else {
                 ""
             };
-            // Without a snapshot time or `Last-Modified`, the age counts from the import and
-            // says nothing of how old the data itself is.
+            // Without a snapshot time or `Last-Modified`, the age counts from the import, so it
+            // does not show how old the data itself is.
             let basis = if source.snapshot_at.is_none() && source.last_modified.is_none() {
                 " since import"
             } else {

@@ -242,7 +242,7 @@ impl FileCollector for BinaryCollector {
 
 /// Returns whether `extension` is in [`NON_EXECUTABLE_EXTENSIONS`], ignoring ASCII case.
 ///
-/// The walk asks this for most files of the filesystem, so the extension is lowercased on
+/// The walk checks this for most files of the filesystem, so the extension is lowercased on
 /// the stack and looked up by binary search rather than compared with every entry.
 fn is_non_executable_extension(extension: &str) -> bool {
     const LONGEST: usize = 16;
