@@ -71,54 +71,71 @@ const BMP_DIGIT_ZEROS: [u32; 37] = [
 
 /// A parsed Maven version.
 ///
-/// ComparableVersion builds a list whose last element may be a nested list, so the parsed
-/// form is a chain of levels: `levels[0]` contains the top-level items and each further level
-/// is the sub-list that ends the one before it.
+/// ComparableVersion builds a list whose last element may be a nested list. The parsed form
+/// stores that chain flat, in one allocation: the top-level items, then an [`Item::SubList`]
+/// marker followed by the items of the sub-list that ends the list, and so on.
 #[derive(Debug, Clone)]
 pub struct Version {
     text: Box<str>,
-    levels: Box<[Box<[Item]>]>,
+    items: Box<[Item]>,
 }
 
 crate::ordered_text_version!(Version);
 
-/// One scalar item of a level.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One element of the flat list.
+#[derive(Debug, Clone)]
 enum Item {
     Number(Number),
     Qualifier(Qualifier),
+    /// Start of the sub-list that ends the current list.
+    SubList,
 }
 
-/// A digit run: Java's `IntItem` (up to 9 digits), `LongItem` (up to 18) or
-/// `BigIntegerItem`, with its value as ASCII digits without leading zeros.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Number {
-    width: NumberWidth,
-    digits: Box<str>,
-}
-
-/// Java item type of a number. Numbers of different types compare by type alone, as in
+/// A digit run, as Java's `IntItem` (up to 9 digits), `LongItem` (up to 18) or
+/// `BigIntegerItem`. Numbers of different kinds compare by kind alone, as in
 /// ComparableVersion (`IntItem < LongItem < BigIntegerItem`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum NumberWidth {
-    Int,
-    Long,
-    Big,
+#[derive(Debug, Clone)]
+enum Number {
+    Int(u64),
+    Long(u64),
+    /// ASCII digits without leading zeros, `0` for zero.
+    Big(Box<str>),
 }
 
 /// A string item: a known qualifier by its index, or any other text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Qualifier {
     Known(u8),
-    Other(Box<str>),
+    Other(QualifierText),
 }
 
-/// An item seen by the comparison: a scalar, or the sub-list made of the remaining levels.
+/// Maximum length of a qualifier stored without allocating, in bytes.
+const INLINE_QUALIFIER_BYTES: usize = 22;
+
+/// Lowercased text of an unknown qualifier. Short ASCII text (`sec`, `jre`, `redhat`), the
+/// usual case, stays inline so that parsing does not allocate for it.
+#[derive(Debug, Clone)]
+enum QualifierText {
+    Ascii {
+        len: u8,
+        bytes: [u8; INLINE_QUALIFIER_BYTES],
+    },
+    Heap(Box<str>),
+}
+
+/// An item seen by the comparison: a scalar, or the sub-list made of the remaining items.
 #[derive(Clone, Copy)]
 enum ItemRef<'a> {
     Number(&'a Number),
     Qualifier(&'a Qualifier),
-    List(&'a [Box<[Item]>]),
+    List(&'a [Item]),
+}
+
+/// A list split for comparison into its scalar items and the sub-list that ends it.
+#[derive(Clone, Copy)]
+struct List<'a> {
+    scalars: &'a [Item],
+    sublist: Option<&'a [Item]>,
 }
 
 impl Version {
@@ -131,22 +148,31 @@ impl Version {
     /// for checking against `ComparableVersion.getCanonical()`.
     pub fn canonical(&self) -> String {
         let mut out = String::new();
-        for (depth, level) in self.levels.iter().enumerate() {
-            if depth > 0 && !self.levels[depth - 1].is_empty() {
-                out.push('-');
-            }
-            for (i, item) in level.iter().enumerate() {
-                if i > 0 {
-                    out.push('.');
-                }
-                match item {
-                    Item::Number(n) => out.push_str(&n.digits),
-                    Item::Qualifier(Qualifier::Known(k)) => {
-                        out.push_str(KNOWN_QUALIFIERS[usize::from(*k)])
+        let mut level_len = 0;
+        for item in &self.items {
+            match item {
+                Item::SubList => {
+                    if level_len > 0 {
+                        out.push('-');
                     }
-                    Item::Qualifier(Qualifier::Other(s)) => out.push_str(s),
+                    level_len = 0;
+                    continue;
                 }
+                _ if level_len > 0 => out.push('.'),
+                _ => {}
             }
+            match item {
+                Item::Number(Number::Int(value) | Number::Long(value)) => {
+                    out.push_str(&value.to_string())
+                }
+                Item::Number(Number::Big(digits)) => out.push_str(digits),
+                Item::Qualifier(Qualifier::Known(k)) => {
+                    out.push_str(KNOWN_QUALIFIERS[usize::from(*k)])
+                }
+                Item::Qualifier(Qualifier::Other(text)) => text.push_to(&mut out),
+                Item::SubList => {}
+            }
+            level_len += 1;
         }
         out
     }
@@ -166,96 +192,143 @@ impl FromStr for Version {
                 format!("longer than {MAX_LEN_BYTES} bytes"),
             ));
         }
-        let levels = parse_levels(&s.to_lowercase());
+
+        // ComparableVersion lowercases the whole string (English locale). In ASCII text that
+        // changes only letters, which only qualifiers contain, so qualifiers lowercase
+        // themselves and the parse reads `s` as it is. Lowercasing other text can change
+        // its length (`İ` becomes two characters), so that text is lowercased first.
+        let items = if s.is_ascii() {
+            parse_items(s)
+        } else {
+            parse_items(&s.to_lowercase())
+        };
         Ok(Version {
             text: s.into(),
-            levels,
+            items,
         })
     }
 }
 
-/// Splits a lowercased version into levels, following `ComparableVersion.parseVersion`.
-fn parse_levels(lower: &str) -> Box<[Box<[Item]>]> {
-    let chars: Vec<char> = lower.chars().collect();
-    let mut levels: Vec<Vec<Item>> = vec![Vec::new()];
+/// Splits a version into the flat list of items, following `ComparableVersion.parseVersion`.
+///
+/// `text` is ASCII or already lowercased.
+fn parse_items(text: &str) -> Box<[Item]> {
+    let mut list = ListBuilder::default();
     let mut is_digit = false;
     let mut start = 0;
 
-    for (i, &c) in chars.iter().enumerate() {
-        let current = levels.len() - 1;
+    // `start` and `i` are byte offsets, and every separator is one byte long.
+    for (i, c) in text.char_indices() {
         if c == '.' || c == '-' {
             if i == start {
-                levels[current].push(Item::Number(Number::zero()));
+                list.push(Item::Number(Number::Int(0)));
             } else {
-                levels[current].push(parse_item(is_digit, &chars[start..i]));
+                list.push(parse_item(is_digit, &text[start..i]));
             }
             start = i + 1;
             if c == '-' {
-                levels.push(Vec::new());
+                list.open_sublist();
             }
         } else if java_digit_value(c).is_some() {
             if !is_digit && i > start {
                 // `1.0.0.X1` sorts like `1.0.0-X1`: the letters open a sub-list of their own,
                 // and the digits after them another one.
-                if !levels[current].is_empty() {
-                    levels.push(Vec::new());
+                if !list.is_level_empty() {
+                    list.open_sublist();
                 }
-                let last = levels.len() - 1;
-                levels[last].push(Item::Qualifier(Qualifier::new(&chars[start..i], true)));
+                list.push(Item::Qualifier(Qualifier::new(&text[start..i], true)));
                 start = i;
-                levels.push(Vec::new());
+                list.open_sublist();
             }
             is_digit = true;
         } else {
             if is_digit && i > start {
-                levels[current].push(parse_item(true, &chars[start..i]));
+                list.push(parse_item(true, &text[start..i]));
                 start = i;
-                levels.push(Vec::new());
+                list.open_sublist();
             }
             is_digit = false;
         }
     }
 
-    if chars.len() > start {
-        let current = levels.len() - 1;
-        if !is_digit && !levels[current].is_empty() {
-            levels.push(Vec::new());
+    if text.len() > start {
+        if !is_digit && !list.is_level_empty() {
+            list.open_sublist();
         }
-        let last = levels.len() - 1;
-        levels[last].push(parse_item(is_digit, &chars[start..]));
+        list.push(parse_item(is_digit, &text[start..]));
     }
 
-    normalize(&mut levels);
-    levels.into_iter().map(Vec::into_boxed_slice).collect()
+    list.finish()
 }
 
-/// Removes null items the way `ListItem.normalize` does, deepest level first.
+/// The flat list under construction, normalised level by level as `ListItem.normalize`
+/// does.
 ///
-/// A level drops its trailing null scalars (`0`, the release qualifier) even when a non-empty
-/// sub-list follows them, and drops its sub-list when that is empty.
-fn normalize(levels: &mut Vec<Vec<Item>>) {
-    for depth in (0..levels.len()).rev() {
-        let has_sublist = depth + 1 < levels.len();
-        let level = &mut levels[depth];
-        while level.last().is_some_and(Item::is_null) {
-            level.pop();
-        }
-        if depth > 0 && level.is_empty() && !has_sublist {
-            levels.truncate(depth);
+/// A level drops its trailing null scalars (`0`, the release qualifier) when it is closed,
+/// even when a non-empty sub-list follows them, because no item is added to a level after
+/// its sub-list opens. Empty levels at the end are dropped when the list is finished.
+struct ListBuilder {
+    items: Vec<Item>,
+    /// Index of the first item of the innermost level.
+    level_start: usize,
+}
+
+impl Default for ListBuilder {
+    fn default() -> Self {
+        ListBuilder {
+            // Enough for the usual `1.2.3-rc-1`, so the list rarely grows.
+            items: Vec::with_capacity(8),
+            level_start: 0,
         }
     }
 }
 
-fn parse_item(is_digit: bool, chars: &[char]) -> Item {
+impl ListBuilder {
+    fn push(&mut self, item: Item) {
+        self.items.push(item);
+    }
+
+    fn is_level_empty(&self) -> bool {
+        self.items.len() == self.level_start
+    }
+
+    fn open_sublist(&mut self) {
+        self.drop_trailing_nulls();
+        self.items.push(Item::SubList);
+        self.level_start = self.items.len();
+    }
+
+    /// Removes the innermost level's trailing null scalars. The marker before the level is
+    /// not null, so earlier levels are untouched.
+    fn drop_trailing_nulls(&mut self) {
+        while self.items.last().is_some_and(Item::is_null) {
+            self.items.pop();
+        }
+    }
+
+    fn finish(mut self) -> Box<[Item]> {
+        self.drop_trailing_nulls();
+        while matches!(self.items.last(), Some(Item::SubList)) {
+            self.items.pop();
+        }
+        self.items.into_boxed_slice()
+    }
+}
+
+fn parse_item(is_digit: bool, text: &str) -> Item {
     if is_digit {
-        Item::Number(Number::new(chars))
+        Item::Number(Number::new(text))
     } else {
-        Item::Qualifier(Qualifier::new(chars, false))
+        Item::Qualifier(Qualifier::new(text, false))
     }
 }
 
 /// Returns the decimal value of `c` if Java's `Character.isDigit(char)` accepts it.
 fn java_digit_value(c: char) -> Option<u32> {
+    if c.is_ascii() {
+        return c.to_digit(10);
+    }
+
     let code = u32::from(c);
     if code > 0xFFFF {
         return None;
@@ -270,70 +343,82 @@ fn java_digit_value(c: char) -> Option<u32> {
 }
 
 impl Number {
-    fn zero() -> Number {
-        Number {
-            width: NumberWidth::Int,
-            digits: "0".into(),
+    /// Builds a number from a run of digits. Java strips only ASCII `0`s before choosing the
+    /// item type by length, so other scripts' zeros count towards the width.
+    fn new(text: &str) -> Number {
+        let stripped = text.trim_start_matches('0');
+        let width = stripped.chars().count();
+        let values = stripped.chars().filter_map(java_digit_value);
+
+        if width > 18 {
+            let digits: String = values
+                .skip_while(|&d| d == 0)
+                .filter_map(|d| char::from_digit(d, 10))
+                .collect();
+            if digits.is_empty() {
+                return Number::Big("0".into());
+            }
+            return Number::Big(digits.into());
+        }
+
+        // At most 18 digits, so the value fits in a u64.
+        let value = values.fold(0, |value, digit| value * 10 + u64::from(digit));
+        if width <= 9 {
+            Number::Int(value)
+        } else {
+            Number::Long(value)
         }
     }
 
-    /// Builds a number from a run of digits. Java strips only ASCII `0`s before choosing the
-    /// item type by length, so other scripts' zeros count towards the width.
-    fn new(chars: &[char]) -> Number {
-        let stripped = chars
-            .iter()
-            .position(|&c| c != '0')
-            .map_or(&[][..], |first| &chars[first..]);
-        let width = match stripped.len() {
-            0..=9 => NumberWidth::Int,
-            10..=18 => NumberWidth::Long,
-            _ => NumberWidth::Big,
-        };
-        let digits: String = stripped
-            .iter()
-            .filter_map(|&c| java_digit_value(c))
-            .skip_while(|&d| d == 0)
-            .filter_map(|d| char::from_digit(d, 10))
-            .collect();
-        let digits = if digits.is_empty() {
-            "0".into()
-        } else {
-            digits.into()
-        };
-        Number { width, digits }
+    fn is_zero(&self) -> bool {
+        match self {
+            Number::Int(value) | Number::Long(value) => *value == 0,
+            Number::Big(digits) => &**digits == "0",
+        }
     }
 
-    fn is_zero(&self) -> bool {
-        &*self.digits == "0"
+    fn kind_rank(&self) -> u8 {
+        match self {
+            Number::Int(_) => 0,
+            Number::Long(_) => 1,
+            Number::Big(_) => 2,
+        }
     }
 
     fn cmp_number(&self, other: &Number) -> Ordering {
-        self.width.cmp(&other.width).then_with(|| {
-            self.digits
-                .len()
-                .cmp(&other.digits.len())
-                .then_with(|| self.digits.cmp(&other.digits))
-        })
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) | (Number::Long(a), Number::Long(b)) => a.cmp(b),
+            (Number::Big(a), Number::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            _ => self.kind_rank().cmp(&other.kind_rank()),
+        }
     }
 }
 
 impl Qualifier {
-    /// Builds a qualifier, expanding `a`/`b`/`m` before a digit and the aliases
-    /// (`ga`, `final`, `release` to the release qualifier, `cr` to `rc`).
-    fn new(chars: &[char], followed_by_digit: bool) -> Qualifier {
-        let text: String = chars.iter().collect();
-        let text = match (followed_by_digit, text.as_str()) {
-            (true, "a") => "alpha",
-            (true, "b") => "beta",
-            (true, "m") => "milestone",
-            (_, "ga" | "final" | "release") => "",
-            (_, "cr") => "rc",
-            (_, other) => other,
+    /// Builds a qualifier from `text` in any ASCII case, expanding `a`/`b`/`m` before a digit
+    /// and the aliases (`ga`, `final`, `release` to the release qualifier, `cr` to `rc`).
+    fn new(text: &str, followed_by_digit: bool) -> Qualifier {
+        let is = |name: &str| text.eq_ignore_ascii_case(name);
+        let name = if followed_by_digit && is("a") {
+            "alpha"
+        } else if followed_by_digit && is("b") {
+            "beta"
+        } else if followed_by_digit && is("m") {
+            "milestone"
+        } else if is("ga") || is("final") || is("release") {
+            ""
+        } else if is("cr") {
+            "rc"
+        } else {
+            text
         };
-        match KNOWN_QUALIFIERS.iter().position(|&known| known == text) {
+        match KNOWN_QUALIFIERS
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(name))
+        {
             // The list has seven entries, so the index fits in a u8.
             Some(index) => Qualifier::Known(index as u8),
-            None => Qualifier::Other(text.into()),
+            None => Qualifier::Other(QualifierText::new(text)),
         }
     }
 
@@ -344,7 +429,7 @@ impl Qualifier {
             (Qualifier::Known(a), Qualifier::Known(b)) => a.cmp(b),
             (Qualifier::Known(_), Qualifier::Other(_)) => Ordering::Less,
             (Qualifier::Other(_), Qualifier::Known(_)) => Ordering::Greater,
-            (Qualifier::Other(a), Qualifier::Other(b)) => a.encode_utf16().cmp(b.encode_utf16()),
+            (Qualifier::Other(a), Qualifier::Other(b)) => a.cmp_utf16(b),
         }
     }
 
@@ -353,37 +438,102 @@ impl Qualifier {
     }
 }
 
+impl QualifierText {
+    /// Stores `text` with its ASCII letters lowercased.
+    fn new(text: &str) -> QualifierText {
+        if text.len() <= INLINE_QUALIFIER_BYTES && text.is_ascii() {
+            let mut bytes = [0; INLINE_QUALIFIER_BYTES];
+            for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
+                *slot = byte.to_ascii_lowercase();
+            }
+            // At most INLINE_QUALIFIER_BYTES, so the length fits in a u8.
+            let len = text.len() as u8;
+            return QualifierText::Ascii { len, bytes };
+        }
+        QualifierText::Heap(text.to_ascii_lowercase().into())
+    }
+
+    fn ascii_bytes(len: u8, bytes: &[u8; INLINE_QUALIFIER_BYTES]) -> &[u8] {
+        &bytes[..usize::from(len)]
+    }
+
+    /// Compares by UTF-16 code units. An ASCII byte is its own code unit, so two inline
+    /// texts compare as bytes.
+    fn cmp_utf16(&self, other: &QualifierText) -> Ordering {
+        match (self, other) {
+            (
+                QualifierText::Ascii { len: a, bytes: x },
+                QualifierText::Ascii { len: b, bytes: y },
+            ) => Self::ascii_bytes(*a, x).cmp(Self::ascii_bytes(*b, y)),
+            (QualifierText::Ascii { len, bytes }, QualifierText::Heap(text)) => {
+                Self::ascii_bytes(*len, bytes)
+                    .iter()
+                    .map(|&b| u16::from(b))
+                    .cmp(text.encode_utf16())
+            }
+            (QualifierText::Heap(text), QualifierText::Ascii { len, bytes }) => text
+                .encode_utf16()
+                .cmp(Self::ascii_bytes(*len, bytes).iter().map(|&b| u16::from(b))),
+            (QualifierText::Heap(a), QualifierText::Heap(b)) => {
+                a.encode_utf16().cmp(b.encode_utf16())
+            }
+        }
+    }
+
+    fn push_to(&self, out: &mut String) {
+        match self {
+            QualifierText::Ascii { len, bytes } => out.extend(
+                Self::ascii_bytes(*len, bytes)
+                    .iter()
+                    .map(|&b| char::from(b)),
+            ),
+            QualifierText::Heap(text) => out.push_str(text),
+        }
+    }
+}
+
 impl Item {
     fn is_null(&self) -> bool {
         match self {
             Item::Number(n) => n.is_zero(),
-            Item::Qualifier(q) => *q == Qualifier::Known(RELEASE_INDEX),
-        }
-    }
-
-    fn as_ref(&self) -> ItemRef<'_> {
-        match self {
-            Item::Number(n) => ItemRef::Number(n),
-            Item::Qualifier(q) => ItemRef::Qualifier(q),
+            Item::Qualifier(q) => matches!(q, Qualifier::Known(RELEASE_INDEX)),
+            Item::SubList => false,
         }
     }
 }
 
-/// Returns the `index`th item of the list made of `levels`: the first level's scalars, then
-/// the sub-list of the remaining levels.
-fn list_item(levels: &[Box<[Item]>], index: usize) -> Option<ItemRef<'_>> {
-    let (first, rest) = levels.split_first()?;
-    match index.cmp(&first.len()) {
-        Ordering::Less => Some(first[index].as_ref()),
-        Ordering::Equal if !rest.is_empty() => Some(ItemRef::List(rest)),
-        _ => None,
+impl<'a> List<'a> {
+    fn new(items: &'a [Item]) -> List<'a> {
+        match items.iter().position(|item| matches!(item, Item::SubList)) {
+            Some(marker) => List {
+                scalars: &items[..marker],
+                sublist: Some(&items[marker + 1..]),
+            },
+            None => List {
+                scalars: items,
+                sublist: None,
+            },
+        }
     }
-}
 
-fn list_len(levels: &[Box<[Item]>]) -> usize {
-    match levels.split_first() {
-        Some((first, rest)) => first.len() + usize::from(!rest.is_empty()),
-        None => 0,
+    fn len(&self) -> usize {
+        self.scalars.len() + usize::from(self.sublist.is_some())
+    }
+
+    /// Returns the `index`th item: one of the scalars, then the sub-list.
+    fn get(&self, index: usize) -> Option<ItemRef<'a>> {
+        let Some(item) = self.scalars.get(index) else {
+            return self
+                .sublist
+                .filter(|_| index == self.scalars.len())
+                .map(ItemRef::List);
+        };
+        match item {
+            Item::Number(n) => Some(ItemRef::Number(n)),
+            Item::Qualifier(q) => Some(ItemRef::Qualifier(q)),
+            // `List::new` ends the scalars before the first marker.
+            Item::SubList => None,
+        }
     }
 }
 
@@ -405,20 +555,24 @@ fn cmp_item(left: ItemRef<'_>, right: Option<ItemRef<'_>>) -> Ordering {
         (ItemRef::Qualifier(a), Some(ItemRef::Qualifier(b))) => a.cmp_qualifier(b),
 
         // Since MNG-6964 a list compares every item with nothing, not only the first.
-        (ItemRef::List(levels), None) => (0..list_len(levels))
-            .filter_map(|i| list_item(levels, i))
-            .map(|item| cmp_item(item, None))
-            .find(|order| order.is_ne())
-            .unwrap_or(Ordering::Equal),
+        (ItemRef::List(items), None) => {
+            let list = List::new(items);
+            (0..list.len())
+                .filter_map(|i| list.get(i))
+                .map(|item| cmp_item(item, None))
+                .find(|order| order.is_ne())
+                .unwrap_or(Ordering::Equal)
+        }
         (ItemRef::List(_), Some(ItemRef::Number(_))) => Ordering::Less,
         (ItemRef::List(_), Some(ItemRef::Qualifier(_))) => Ordering::Greater,
         (ItemRef::List(a), Some(ItemRef::List(b))) => cmp_lists(a, b),
     }
 }
 
-fn cmp_lists(a: &[Box<[Item]>], b: &[Box<[Item]>]) -> Ordering {
-    for i in 0..list_len(a).max(list_len(b)) {
-        let order = match (list_item(a, i), list_item(b, i)) {
+fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
+    let (a, b) = (List::new(a), List::new(b));
+    for i in 0..a.len().max(b.len()) {
+        let order = match (a.get(i), b.get(i)) {
             (None, None) => Ordering::Equal,
             (None, Some(right)) => cmp_item(right, None).reverse(),
             (Some(left), right) => cmp_item(left, right),
@@ -432,7 +586,7 @@ fn cmp_lists(a: &[Box<[Item]>], b: &[Box<[Item]>]) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        cmp_lists(&self.levels, &other.levels)
+        cmp_lists(&self.items, &other.items)
     }
 }
 
