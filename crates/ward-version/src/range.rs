@@ -273,23 +273,38 @@ impl PreparedRanges {
         let Ok(ecosystem_version) = self.scheme.parse(installed) else {
             return false;
         };
-        self.ranges.iter().any(|prepared| {
+
+        // A `SEMVER` range of a non-Go entry orders by another scheme. That parse is lazy and
+        // kept for the entry's next range of the same scheme.
+        let mut other_version: Option<(Scheme, Option<Version>)> = None;
+        for prepared in &self.ranges {
             let PreparedRange::Intervals {
                 scheme,
                 intervals,
                 limits,
             } = prepared
             else {
-                return false;
+                continue;
             };
-            if *scheme == self.scheme {
-                in_intervals(&ecosystem_version, intervals, limits)
+
+            let version = if *scheme == self.scheme {
+                Some(&ecosystem_version)
             } else {
-                scheme
-                    .parse(installed)
-                    .is_ok_and(|version| in_intervals(&version, intervals, limits))
+                if other_version
+                    .as_ref()
+                    .is_none_or(|(parsed, _)| parsed != scheme)
+                {
+                    other_version = Some((*scheme, scheme.parse(installed).ok()));
+                }
+                other_version
+                    .as_ref()
+                    .and_then(|(_, version)| version.as_ref())
+            };
+            if version.is_some_and(|version| in_intervals(version, intervals, limits)) {
+                return true;
             }
-        })
+        }
+        false
     }
 }
 

@@ -38,8 +38,9 @@ use std::str::FromStr;
 
 use crate::VersionError;
 
-/// Largest integer a JavaScript number represents exactly; node-semver rejects larger components.
-const JS_MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+/// Largest integer a JavaScript number represents exactly, 2^53 - 1, in decimal digits;
+/// node-semver rejects larger components.
+const JS_MAX_SAFE_INTEGER_DIGITS: &str = "9007199254740991";
 
 /// node-semver's maximum version length, in bytes.
 const NPM_MAX_LENGTH_BYTES: usize = 256;
@@ -243,7 +244,7 @@ impl<'a> Parser<'a> {
         if self.grammar == Grammar::NpmLoose {
             // node-semver checks the numbers after its pattern matched, so a patch shortened
             // above is checked as shortened.
-            for span in self.core.clone() {
+            for span in &self.core {
                 self.check_number(span.of(self.text), "version component")?;
             }
         }
@@ -350,8 +351,7 @@ impl<'a> Parser<'a> {
                 Err(format!("{what} `{number}` has a leading zero"))
             }
             Grammar::NpmLoose
-                if compare_digits(number, &JS_MAX_SAFE_INTEGER.to_string())
-                    == Ordering::Greater =>
+                if compare_digits(number, JS_MAX_SAFE_INTEGER_DIGITS) == Ordering::Greater =>
             {
                 Err(format!("{what} `{number}` is larger than 2^53 - 1"))
             }
@@ -434,6 +434,12 @@ fn starts_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn js_max_safe_integer_digits_match() {
+        let max: u64 = (1 << 53) - 1;
+        assert_eq!(JS_MAX_SAFE_INTEGER_DIGITS, max.to_string());
+    }
 
     fn parse(text: &str, grammar: Grammar) -> Version {
         match Version::parse(text, grammar) {
