@@ -39,6 +39,7 @@
 //! Every string is a valid Maven version; only the empty string and strings longer than
 //! [`MAX_LEN_BYTES`] are rejected.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::str::FromStr;
 
@@ -213,7 +214,26 @@ impl FromStr for Version {
 ///
 /// `text` is ASCII or already lowercased.
 fn parse_items(text: &str) -> Box<[Item]> {
-    let mut list = ListBuilder::default();
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.clear();
+        let mut list = ListBuilder {
+            items: scratch,
+            level_start: 0,
+        };
+        build_list(&mut list, text);
+        list.finish();
+        // Collecting from the drain allocates the parsed list once, at its exact length.
+        scratch.drain(..).collect()
+    })
+}
+
+thread_local! {
+    /// List reused by every parse on the thread, so that building a list does not allocate.
+    static SCRATCH: RefCell<Vec<Item>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Fills `list` with the items of `text`.
+fn build_list(list: &mut ListBuilder<'_>, text: &str) {
     let mut is_digit = false;
     let mut start = 0;
 
@@ -257,8 +277,6 @@ fn parse_items(text: &str) -> Box<[Item]> {
         }
         list.push(parse_item(is_digit, &text[start..]));
     }
-
-    list.finish()
 }
 
 /// The flat list under construction, normalised level by level as `ListItem.normalize`
@@ -267,23 +285,13 @@ fn parse_items(text: &str) -> Box<[Item]> {
 /// A level drops its trailing null scalars (`0`, the release qualifier) when it is closed,
 /// even when a non-empty sub-list follows them, because no item is added to a level after
 /// its sub-list opens. Empty levels at the end are dropped when the list is finished.
-struct ListBuilder {
-    items: Vec<Item>,
+struct ListBuilder<'a> {
+    items: &'a mut Vec<Item>,
     /// Index of the first item of the innermost level.
     level_start: usize,
 }
 
-impl Default for ListBuilder {
-    fn default() -> Self {
-        ListBuilder {
-            // Enough for the usual `1.2.3-rc-1`, so the list rarely grows.
-            items: Vec::with_capacity(8),
-            level_start: 0,
-        }
-    }
-}
-
-impl ListBuilder {
+impl ListBuilder<'_> {
     fn push(&mut self, item: Item) {
         self.items.push(item);
     }
@@ -306,12 +314,11 @@ impl ListBuilder {
         }
     }
 
-    fn finish(mut self) -> Box<[Item]> {
+    fn finish(&mut self) {
         self.drop_trailing_nulls();
         while matches!(self.items.last(), Some(Item::SubList)) {
             self.items.pop();
         }
-        self.items.into_boxed_slice()
     }
 }
 
