@@ -715,4 +715,66 @@ mod tests {
         assert!("1-".repeat(MAX_LEN_BYTES).parse::<Version>().is_err());
         assert!("1-".repeat(200).parse::<Version>().is_ok());
     }
+
+    /// Qualifiers stored inline (short ASCII) and on the heap (long or non-ASCII) order
+    /// alike, by UTF-16 code units after lowercasing.
+    #[test]
+    fn maven_qualifier_storage_orders_alike() {
+        use Ordering::{Equal, Greater, Less};
+        let long = "x".repeat(INLINE_QUALIFIER_BYTES + 1);
+        let cases = [
+            ("1-JRE", "1-jre", Equal),
+            ("1-jre", "1-redhat", Less),
+            (
+                &*format!("1-{}", long.to_uppercase()),
+                &*format!("1-{long}"),
+                Equal,
+            ),
+            (&*format!("1-{long}"), "1-xx", Greater),
+            (&*format!("1-{long}"), "1-y", Less),
+            ("1-é", "1-z", Greater),
+            ("1-É", "1-é", Equal),
+            // U+FF41 (fullwidth a) is above U+00E9 in UTF-16 as in UTF-8.
+            ("1-ａ", "1-é", Greater),
+            ("1-SEC", "1-sec", Equal),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(cmp(a, b), expected, "{a} vs {b}");
+            assert_eq!(cmp(b, a), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    /// Numbers keep ComparableVersion's item types: the type decides before the value.
+    #[test]
+    fn maven_number_widths_table() {
+        use Ordering::{Equal, Greater, Less};
+        let cases = [
+            ("1.999999999", "1.1000000000", Less),
+            ("1.000000001", "1.1", Equal),
+            ("1.999999999999999999", "1.1000000000000000000", Less),
+            ("1.0000000000000000000000001", "1.1", Equal),
+            // Arabic-Indic zeros count towards the width, so this is a LongItem.
+            ("1.٠٠٠٠٠٠٠٠٠1", "1.2", Greater),
+            ("1.٠", "1", Equal),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(cmp(a, b), expected, "{a} vs {b}");
+            assert_eq!(cmp(b, a), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn maven_canonical_keeps_sublists() {
+        let cases = [
+            ("1.2.3-RC-1", "1.2.3-rc-1"),
+            ("1.0.0.SEC01", "1-sec-1"),
+            ("2-0-1", "2-1"),
+            ("1.12345678901234567890", "1.12345678901234567890"),
+            ("final", ""),
+        ];
+        for (input, expected) in cases {
+            let version: Version = input.parse().unwrap();
+            assert_eq!(version.canonical(), expected, "{input}");
+        }
+    }
 }

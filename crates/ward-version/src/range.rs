@@ -846,6 +846,14 @@ mod tests {
                 ],
             ),
             (
+                Scheme::Npm,
+                vec![
+                    semver(vec![introduced("0.1.0"), fixed("0.9.1")]),
+                    semver(vec![introduced("1.2.0"), fixed("1.2.5")]),
+                    semver(vec![introduced("2.0.0")]),
+                ],
+            ),
+            (
                 Scheme::Dpkg,
                 vec![ecosystem(vec![introduced("0"), fixed("not a version!")])],
             ),
