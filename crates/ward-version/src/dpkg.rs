@@ -110,19 +110,34 @@ impl FromStr for Version {
         let invalid = |reason: &str| VersionError::new(SCHEME, value, reason);
 
         // dpkg trims blanks (space and tab only) and rejects blanks inside the value.
-        let is_blank = |c: char| c == ' ' || c == '\t';
-        let text = value.trim_matches(is_blank);
-        if text.is_empty() {
+        let is_blank = |c: u8| c == b' ' || c == b'\t';
+        let bytes = value.as_bytes();
+        let Some(first) = bytes.iter().position(|&c| !is_blank(c)) else {
             return Err(invalid("version string is empty"));
+        };
+        let last = bytes.iter().rposition(|&c| !is_blank(c)).unwrap_or(first);
+        // Blanks are ASCII, so the offsets are character boundaries.
+        let text = &value[first..=last];
+
+        // One pass finds what the checks below need. A blank inside the value is reported
+        // before a NUL byte.
+        let mut first_colon = None;
+        let mut last_hyphen = None;
+        let mut has_nul = false;
+        for (index, &c) in text.as_bytes().iter().enumerate() {
+            match c {
+                b' ' | b'\t' => return Err(invalid("version string has embedded spaces")),
+                b'\0' => has_nul = true,
+                b':' if first_colon.is_none() => first_colon = Some(index),
+                b'-' => last_hyphen = Some(index),
+                _ => {}
+            }
         }
-        if text.contains(is_blank) {
-            return Err(invalid("version string has embedded spaces"));
-        }
-        if text.contains('\0') {
+        if has_nul {
             return Err(invalid("version string contains a NUL byte"));
         }
 
-        let (epoch, has_epoch, upstream_start) = match text.find(':') {
+        let (epoch, has_epoch, upstream_start) = match first_colon {
             Some(colon) => {
                 let epoch = parse_epoch(&text[..colon]).map_err(invalid)?;
                 if colon + 1 == text.len() {
@@ -133,9 +148,10 @@ impl FromStr for Version {
             None => (0, false, 0),
         };
 
-        let (upstream_end, revision_start) = match text[upstream_start..].rfind('-') {
-            Some(offset) => {
-                let hyphen = upstream_start + offset;
+        // The revision follows the last `-` after the epoch.
+        let revision_hyphen = last_hyphen.filter(|&hyphen| hyphen >= upstream_start);
+        let (upstream_end, revision_start) = match revision_hyphen {
+            Some(hyphen) => {
                 if hyphen + 1 == text.len() {
                     return Err(invalid("revision number is empty"));
                 }
