@@ -19,7 +19,9 @@ mod build;
 mod cve;
 mod input;
 mod lock;
+mod pipeline;
 mod record;
+mod store;
 mod write;
 
 use std::collections::HashMap;
@@ -201,9 +203,10 @@ fn import_inner(
             .transaction()
             .map_err(|e| IntelError::database(db_path, e))?;
         let old_counts = source_counts(&tx).map_err(|e| IntelError::database(db_path, e))?;
-        for input in inputs {
-            input::import_input(&tx, input, &mut report, progress)?;
-        }
+        let units = input::plan(inputs, &mut report)?;
+        let dictionaries =
+            cve::CveDictionaries::load(&tx).map_err(|e| IntelError::database(db_path, e))?;
+        pipeline::run(&tx, &units, dictionaries, &mut report, progress)?;
         if !options.allow_shrink {
             check_shrink(&tx, &old_counts).map_err(|e| match e {
                 ShrinkCheck::Database(e) => IntelError::database(db_path, e),

@@ -488,3 +488,93 @@ fn vulnerability_from_dsa_and_rejected() {
 
     assert_eq!(db.vulnerability("CVE-1999-0001").unwrap(), None);
 }
+
+/// Files of one source imported together are prepared in parallel; the first trains the
+/// source's dictionary and the later ones must be compressed with that same dictionary.
+#[test]
+fn nvd_files_in_one_import_share_one_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let page = |first: usize, count: usize| {
+        let records: Vec<String> = (first..first + count)
+            .map(|n| {
+                nvd_record(
+                    &format!("CVE-2024-{n:04}"),
+                    "2024-07-01T00:00:00.000",
+                    "Analyzed",
+                    V31_HIGH,
+                )
+            })
+            .collect();
+        nvd_page("2024-07-18T00:00:00.000", &records)
+    };
+    let paths = [
+        write(dir.path(), "a.json", page(1000, 100)),
+        write(dir.path(), "b.json.gz", gzip(page(2000, 3).as_bytes())),
+        write(dir.path(), "c.json", page(3000, 80)),
+    ];
+
+    let report = import_all(&db_path, &paths);
+
+    assert_eq!(report.sources.len(), 1, "{:?}", report.sources);
+    assert_eq!(report.sources[0].records, 183);
+    let db = IntelDb::open(&db_path).unwrap();
+    for id in ["CVE-2024-1000", "CVE-2024-2002", "CVE-2024-3079"] {
+        let records = db.cve_records(id).unwrap();
+        let description = records[0].description.as_deref().unwrap_or_default();
+        assert_eq!(description, format!("Widget overflow in {id}."));
+    }
+    let conn = rusqlite::Connection::open(&db_path).unwrap();
+    let dictionaries: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM dictionary WHERE kind = 2",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(dictionaries, 1);
+}
+
+/// A corrupt file after good ones fails the import while the good ones are being stored,
+/// and the database keeps what it held before.
+#[test]
+fn corrupt_file_among_many_stops_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let first = nvd_page(
+        "2024-07-18T00:00:00.000",
+        &[nvd_record(
+            "CVE-2024-0001",
+            "2024-07-01T00:00:00.000",
+            "Analyzed",
+            V31_HIGH,
+        )],
+    );
+    import_all(&db_path, &[write(dir.path(), "first.json", first)]);
+    let before = std::fs::read(&db_path).unwrap();
+
+    let good: Vec<PathBuf> = (0..6)
+        .map(|n| {
+            let page = nvd_page(
+                "2024-07-18T00:00:00.000",
+                &[nvd_record(
+                    &format!("CVE-2024-1{n:03}"),
+                    "2024-07-01T00:00:00.000",
+                    "Analyzed",
+                    V31_HIGH,
+                )],
+            );
+            write(dir.path(), &format!("good-{n}.json"), page)
+        })
+        .collect();
+    let mut truncated = gzip(nvd_page("2024-07-18T00:00:00.000", &[]).as_bytes());
+    truncated.truncate(truncated.len() / 2);
+    let mut paths = good.clone();
+    paths.insert(3, write(dir.path(), "broken.json.gz", truncated));
+    let inputs: Vec<ImportInput> = paths.iter().map(ImportInput::new).collect();
+
+    let error = import(&db_path, &inputs, &NoProgress).unwrap_err();
+
+    assert!(error.to_string().contains("broken.json.gz"), "{error}");
+    assert_eq!(std::fs::read(&db_path).unwrap(), before);
+}

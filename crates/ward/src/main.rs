@@ -17,6 +17,7 @@ use cli::{Cli, Command};
 use exit::ExitStatus;
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
 
@@ -26,6 +27,20 @@ fn main() -> ExitCode {
             printer::print_error(&error);
             ExitStatus::Error.into()
         }
+    }
+}
+
+/// Caps glibc's malloc at four arenas.
+///
+/// glibc gives each thread its own arena, up to eight per core, and keeps the memory that
+/// is freed in one. `ward db import` parses on worker threads and frees the records on the
+/// writer's, so free memory piled up in arenas that no thread used again: the import
+/// peaked at 0.9 GB instead of 0.64 GB, for no gain in speed.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets a tuning parameter, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 4);
     }
 }
 

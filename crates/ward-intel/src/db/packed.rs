@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use zstd::bulk::{Compressor, Decompressor};
 
-/// zstd level: level 3 (zstd's default) with a dictionary compresses the short values
-/// nearly as well as higher levels at a fraction of the import time.
-const LEVEL: i32 = 3;
+/// zstd level. With a dictionary, level 1 made the full database 2 % larger than level 3
+/// (187.9 MB against 183.7 MB) and the import 0.3 s of CPU time cheaper.
+const LEVEL: i32 = 1;
 
 /// Maximum dictionary size. Larger dictionaries gave no smaller Debian database.
 const MAX_DICTIONARY_BYTES: usize = 64 * 1024;
@@ -44,8 +44,10 @@ pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
     }
     let total: usize = samples.iter().map(Vec::len).sum();
     // zstd's trainer wants about 100 times the dictionary size in samples; less still
-    // trains, into a smaller dictionary.
-    let max_size = MAX_DICTIONARY_BYTES.min(total / 8).max(1024);
+    // trains, into a smaller dictionary. A 64 KiB dictionary for each of the 48 small
+    // Alpine sources outweighed the data it compressed: a 32nd of the samples made the
+    // database 2.4 MB smaller.
+    let max_size = MAX_DICTIONARY_BYTES.min(total / 32).max(1024);
     match train_fast_cover(samples, max_size) {
         Ok(dictionary) => Some(dictionary),
         Err(error) => {

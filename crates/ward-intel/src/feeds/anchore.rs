@@ -17,7 +17,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::archive::{for_each_tar_gz_entry, ArchiveError};
+use super::archive::{for_each_tar_entry, ArchiveError};
 use super::nvd::{null_as_empty, parse_time, Configuration};
 use super::record_error::RecordError;
 
@@ -104,13 +104,22 @@ pub fn parse_record(json: &[u8], location: &str) -> Result<AnchoreOverride, Reco
 /// each override or its problem.
 ///
 /// Fails when the stream is corrupt, after the entries before the damage were delivered.
-pub fn parse_tar_gz<R, F>(reader: R, mut on_record: F) -> Result<(), ArchiveError>
+pub fn parse_tar_gz<R, F>(reader: R, on_record: F) -> Result<(), ArchiveError>
+where
+    R: Read,
+    F: FnMut(Result<AnchoreOverride, RecordError>),
+{
+    parse_tar(flate2::read::GzDecoder::new(reader), on_record)
+}
+
+/// Like [`parse_tar_gz`], for the tar stream already decompressed.
+pub fn parse_tar<R, F>(reader: R, mut on_record: F) -> Result<(), ArchiveError>
 where
     R: Read,
     F: FnMut(Result<AnchoreOverride, RecordError>),
 {
     let mut errors = Vec::new();
-    let result = for_each_tar_gz_entry(
+    let result = for_each_tar_entry(
         reader,
         |name| {
             let file_name = name.rsplit('/').next().unwrap_or(name);

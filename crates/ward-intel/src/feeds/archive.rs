@@ -98,6 +98,27 @@ where
 pub fn for_each_tar_gz_entry<R, W, F, E>(
     reader: R,
     select: W,
+    on_entry: F,
+    on_error: E,
+) -> Result<(), ArchiveError>
+where
+    R: Read,
+    W: Fn(&str) -> bool,
+    F: FnMut(&str, Vec<u8>),
+    E: FnMut(RecordError),
+{
+    for_each_tar_entry(
+        flate2::read::GzDecoder::new(reader),
+        select,
+        on_entry,
+        on_error,
+    )
+}
+
+/// Like [`for_each_tar_gz_entry`], for a tar stream that is already decompressed.
+pub fn for_each_tar_entry<R, W, F, E>(
+    reader: R,
+    select: W,
     mut on_entry: F,
     mut on_error: E,
 ) -> Result<(), ArchiveError>
@@ -107,7 +128,7 @@ where
     F: FnMut(&str, Vec<u8>),
     E: FnMut(RecordError),
 {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
+    let mut archive = tar::Archive::new(reader);
     for entry in archive.entries().map_err(ArchiveError::Tar)? {
         let mut entry = entry.map_err(ArchiveError::Tar)?;
         if !entry.header().entry_type().is_file() {

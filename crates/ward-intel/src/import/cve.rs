@@ -6,7 +6,7 @@
 //! the stored record of the same CVE only when its modification time is not older. An
 //! Anchore archive is the whole override set, so the `anchore` source is replaced.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::Path;
 use std::time::Instant;
@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
+use super::pipeline::Turn;
 use super::{ImportInput, ImportProblem, ImportReport, ImportedSource};
 use crate::db::packed::{self, DictionaryKind, Packer};
 use crate::feeds::anchore::{self, AnchoreOverride};
@@ -243,17 +244,165 @@ impl CveRow {
     }
 }
 
-/// Rows a source without a `CveBody` dictionary collects before one is trained on them.
-const TRAIN_AFTER_ROWS: usize = 2000;
+/// Rows of a file that a `CveBody` dictionary is trained on when its source has none.
+const TRAINING_ROWS: usize = 2000;
+
+/// A row whose cold fields are already serialized (and compressed) into `body`.
+pub(crate) struct ReadyRow {
+    /// The row, with its cold fields emptied.
+    row: CveRow,
+    /// `cve_record.body`: a zstd frame, or plain JSON text when the source has no dictionary.
+    body: rusqlite::types::Value,
+}
+
+/// The records of one NVD, CVE 5 or Anchore file, prepared off the writer's thread.
+pub(crate) struct CveBatch {
+    input: ImportInput,
+    name: String,
+    format: &'static str,
+    /// Whether the file replaces the source's previous records (Anchore).
+    replace: bool,
+    rows: Vec<ReadyRow>,
+    problems: Vec<RecordError>,
+    /// Time the file states for itself (an NVD page's `timestamp`).
+    snapshot: Option<DateTime<Utc>>,
+    /// Dictionary trained on this file, which the writer stores for the source.
+    dictionary: Option<Vec<u8>>,
+    started: Instant,
+}
+
+/// The `CveBody` dictionary of each per-CVE source, as the writer will hold it when it
+/// stores the file being prepared.
+///
+/// Files are prepared in the order the writer stores them, so a dictionary trained on one
+/// NVD file compresses the next one, as it would if one thread did both.
+#[derive(Debug, Default)]
+pub(crate) struct CveDictionaries(HashMap<String, Vec<u8>>);
+
+impl CveDictionaries {
+    /// Reads the stored dictionaries, by source name.
+    pub fn load(tx: &Transaction) -> rusqlite::Result<CveDictionaries> {
+        let mut statement = tx.prepare(
+            "SELECT s.name, d.bytes FROM dictionary d JOIN source s ON s.id = d.source_id
+             WHERE d.kind = ?1",
+        )?;
+        let rows = statement.query_map([DictionaryKind::CveBody as i64], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+        Ok(CveDictionaries(rows.collect::<rusqlite::Result<_>>()?))
+    }
+}
+
+impl CveBatch {
+    /// Serializes and compresses the cold fields of `rows`, training the source's
+    /// dictionary on the first [`TRAINING_ROWS`] when it has none.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        input: &ImportInput,
+        name: &str,
+        format: &'static str,
+        replace: bool,
+        rows: Vec<CveRow>,
+        problems: Vec<RecordError>,
+        turn: &mut Turn<'_>,
+        started: Instant,
+    ) -> Result<CveBatch, IntelError> {
+        let bodies: Vec<Vec<u8>> = rows.iter().map(body_json).collect();
+        let decide = |dictionaries: &mut CveDictionaries| {
+            let stored = if replace {
+                None
+            } else {
+                dictionaries.0.get(name).cloned()
+            };
+            match stored {
+                Some(stored) => (None, Some(stored)),
+                None => {
+                    let trained = packed::train(&bodies[..bodies.len().min(TRAINING_ROWS)]);
+                    match &trained {
+                        Some(trained) => dictionaries.0.insert(name.to_owned(), trained.clone()),
+                        None => dictionaries.0.remove(name),
+                    };
+                    (trained.clone(), trained)
+                }
+            }
+        };
+        // `None`: the import already failed elsewhere, and this batch is never stored.
+        let Some((dictionary, used)) = turn.with_dictionaries(decide) else {
+            return Err(invalid(&input.path, "import stopped"));
+        };
+        let io_error = |source| IntelError::Read {
+            path: input.path.clone(),
+            source,
+        };
+        let mut packer = used
+            .map(|dictionary| Packer::new(Some(&dictionary)))
+            .transpose()
+            .map_err(io_error)?;
+
+        let mut ready = Vec::with_capacity(rows.len());
+        for (mut row, json) in rows.into_iter().zip(bodies) {
+            let body = match &mut packer {
+                Some(packer) => rusqlite::types::Value::Blob(packer.pack(&json).map_err(io_error)?),
+                None => rusqlite::types::Value::Text(String::from_utf8_lossy(&json).into_owned()),
+            };
+            row.description = None;
+            row.weaknesses = Vec::new();
+            row.references = Vec::new();
+            row.cpes = Vec::new();
+            row.configurations = None;
+            row.note = None;
+            ready.push(ReadyRow { row, body });
+        }
+        Ok(CveBatch {
+            input: input.clone(),
+            name: name.to_owned(),
+            format,
+            replace,
+            rows: ready,
+            problems,
+            snapshot: None,
+            dictionary,
+            started,
+        })
+    }
+}
+
+/// Stores a prepared file's records in the open transaction.
+pub(crate) fn store(
+    tx: &Transaction,
+    batch: CveBatch,
+    report: &mut ImportReport,
+) -> Result<(), IntelError> {
+    let path = &batch.input.path;
+    let mut writer = CveSourceWriter::open(
+        tx,
+        &batch.name,
+        batch.format,
+        &super::input::origin(&batch.input),
+        batch.replace,
+        batch.started,
+    )
+    .map_err(db_error(path))?;
+    if let Some(dictionary) = &batch.dictionary {
+        writer
+            .store_dictionary(dictionary)
+            .map_err(db_error(path))?;
+    }
+    for row in &batch.rows {
+        writer.upsert(row).map_err(db_error(path))?;
+    }
+    for error in batch.problems {
+        writer.skip();
+        problem(report, path, error);
+    }
+    if let Some(snapshot) = batch.snapshot {
+        writer.advance_snapshot(snapshot);
+    }
+    writer.finish(&batch.input, report).map_err(db_error(path))
+}
 
 /// A source of per-CVE records being written in the open transaction.
-///
-/// Bodies are compressed with the source's `CveBody` dictionary. A source that has none
-/// yet stores its first rows as plain JSON, trains a dictionary on them after
-/// [`TRAIN_AFTER_ROWS`] rows (or at [`CveSourceWriter::finish`]), then compresses those
-/// rows in place and every later one. The dictionary is never replaced while the source
-/// keeps rows, because its rows can only be read with it.
-pub(crate) struct CveSourceWriter<'a> {
+struct CveSourceWriter<'a> {
     tx: &'a Transaction<'a>,
     source_id: i64,
     name: String,
@@ -262,23 +411,18 @@ pub(crate) struct CveSourceWriter<'a> {
     skipped: u64,
     newest: Option<DateTime<Utc>>,
     started: Instant,
-    /// Compressor with the source's dictionary, once it has one.
-    packer: Option<Packer>,
-    /// Rows stored as plain JSON while there is no dictionary: (pk, body), in write order.
-    untrained: Vec<(i64, Vec<u8>)>,
-    /// Set when training failed, so that the remaining rows stay plain JSON.
-    untrainable: bool,
 }
 
 impl<'a> CveSourceWriter<'a> {
     /// Opens the source `name`, creating its row when missing. With `replace`, the
-    /// source's previous records are deleted first.
-    pub fn open(
+    /// source's previous records and dictionary are deleted first.
+    fn open(
         tx: &'a Transaction<'a>,
         name: &str,
         format: &'static str,
         origin: &str,
         replace: bool,
+        started: Instant,
     ) -> rusqlite::Result<Self> {
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM source WHERE name = ?1", [name], |row| {
@@ -309,18 +453,6 @@ impl<'a> CveSourceWriter<'a> {
                 params![source_id, DictionaryKind::CveBody as i64],
             )?;
         }
-
-        let dictionary: Option<Vec<u8>> = tx
-            .query_row(
-                "SELECT bytes FROM dictionary WHERE source_id = ?1 AND kind = ?2",
-                params![source_id, DictionaryKind::CveBody as i64],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let packer = dictionary
-            .map(|dictionary| Packer::new(Some(&dictionary)))
-            .transpose()
-            .map_err(to_sql_error)?;
         Ok(CveSourceWriter {
             tx,
             source_id,
@@ -329,17 +461,24 @@ impl<'a> CveSourceWriter<'a> {
             stored: 0,
             skipped: 0,
             newest: None,
-            started: Instant::now(),
-            packer,
-            untrained: Vec::new(),
-            untrainable: false,
+            started,
         })
     }
 
-    /// Stores `row` unless the source holds a newer record of the same CVE; returns
+    /// Stores the dictionary the file's bodies were compressed with.
+    fn store_dictionary(&self, dictionary: &[u8]) -> rusqlite::Result<()> {
+        self.tx.execute(
+            "INSERT INTO dictionary (source_id, kind, bytes) VALUES (?1, ?2, ?3)",
+            params![self.source_id, DictionaryKind::CveBody as i64, dictionary],
+        )?;
+        Ok(())
+    }
+
+    /// Stores `ready` unless the source holds a newer record of the same CVE; returns
     /// whether it was stored.
-    pub fn upsert(&mut self, row: &CveRow) -> rusqlite::Result<bool> {
+    fn upsert(&mut self, ready: &ReadyRow) -> rusqlite::Result<bool> {
         let tx = self.tx;
+        let row = &ready.row;
         let existing: Option<(i64, Option<DateTime<Utc>>)> = tx
             .prepare_cached(
                 "SELECT pk, modified FROM cve_record WHERE cve_id = ?1 AND source_id = ?2",
@@ -362,11 +501,6 @@ impl<'a> CveSourceWriter<'a> {
                 .execute([pk])?;
         }
 
-        let json = body_json(row);
-        let body = match &mut self.packer {
-            Some(packer) => rusqlite::types::Value::Blob(packer.pack(&json).map_err(to_sql_error)?),
-            None => rusqlite::types::Value::Text(String::from_utf8_lossy(&json).into_owned()),
-        };
         tx.prepare_cached(
             "INSERT INTO cve_record (cve_id, source_id, format, state, rejected, assigner, published,
                  modified, kev_date_added, body)
@@ -382,7 +516,7 @@ impl<'a> CveSourceWriter<'a> {
             row.published,
             row.modified,
             row.kev_date_added,
-            body,
+            ready.body,
         ])?;
         let pk = tx.last_insert_rowid();
 
@@ -420,62 +554,22 @@ impl<'a> CveSourceWriter<'a> {
         if let Some(modified) = row.modified {
             self.newest = self.newest.max(Some(modified));
         }
-        if self.packer.is_none() && !self.untrainable {
-            self.untrained.push((pk, json));
-            if self.untrained.len() >= TRAIN_AFTER_ROWS {
-                self.train()?;
-            }
-        }
         Ok(true)
     }
 
-    /// Trains the source's dictionary on the rows stored as plain JSON, stores it, and
-    /// compresses those rows with it.
-    fn train(&mut self) -> rusqlite::Result<()> {
-        let untrained = std::mem::take(&mut self.untrained);
-        let samples: Vec<Vec<u8>> = untrained.iter().map(|(_, json)| json.clone()).collect();
-        let Some(dictionary) = packed::train(&samples) else {
-            self.untrainable = true;
-            return Ok(());
-        };
-        let mut packer = Packer::new(Some(&dictionary)).map_err(to_sql_error)?;
-        self.tx.execute(
-            "INSERT INTO dictionary (source_id, kind, bytes) VALUES (?1, ?2, ?3)",
-            params![self.source_id, DictionaryKind::CveBody as i64, dictionary],
-        )?;
-
-        // In write order, so a pk that a later upsert reused ends with the later body.
-        let mut update = self
-            .tx
-            .prepare_cached("UPDATE cve_record SET body = ?2 WHERE pk = ?1")?;
-        for (pk, json) in &untrained {
-            let frame = packer.pack(json).map_err(to_sql_error)?;
-            update.execute(params![pk, frame])?;
-        }
-        self.packer = Some(packer);
-        Ok(())
-    }
-
     /// Counts a record skipped as invalid.
-    pub fn skip(&mut self) {
+    fn skip(&mut self) {
         self.skipped += 1;
     }
 
     /// Moves the source's snapshot time forward to `time` (never back).
-    pub fn advance_snapshot(&mut self, time: DateTime<Utc>) {
+    fn advance_snapshot(&mut self, time: DateTime<Utc>) {
         self.newest = self.newest.max(Some(time));
     }
 
     /// Writes the source row's counts, snapshot, origin and download facts, and adds the
     /// source to the report (merged with an earlier entry of the same name).
-    pub fn finish(
-        mut self,
-        input: &ImportInput,
-        report: &mut ImportReport,
-    ) -> rusqlite::Result<()> {
-        if self.untrained.len() >= packed::MIN_SAMPLES {
-            self.train()?;
-        }
+    fn finish(self, input: &ImportInput, report: &mut ImportReport) -> rusqlite::Result<()> {
         let tx = self.tx;
         let (count, previous_snapshot): (u64, Option<DateTime<Utc>>) = tx.query_row(
             "SELECT (SELECT count(*) FROM cve_record WHERE source_id = ?1),
@@ -564,10 +658,6 @@ fn body_json(row: &CveRow) -> Vec<u8> {
     json
 }
 
-fn to_sql_error(error: std::io::Error) -> rusqlite::Error {
-    rusqlite::Error::ToSqlConversionFailure(Box::new(error))
-}
-
 fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
     move |e| IntelError::database(path, e)
 }
@@ -587,100 +677,83 @@ fn problem(report: &mut ImportReport, path: &Path, error: RecordError) {
     });
 }
 
-/// Imports an NVD CVE API 2.0 page or feed file into the `nvd` source.
+/// Reads an NVD CVE API 2.0 page or feed file for the `nvd` source.
 ///
 /// The source's snapshot becomes the newest of the page's `timestamp` and its records'
-/// `lastModified`. Returns the page header.
-pub(crate) fn import_nvd(
-    tx: &Transaction,
+/// `lastModified`.
+pub(crate) fn prepare_nvd(
     input: &ImportInput,
     bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<nvd::FeedHeader, IntelError> {
+    turn: &mut Turn<'_>,
+) -> Result<CveBatch, IntelError> {
+    let started = Instant::now();
     let path = &input.path;
     let name = input.source_name.as_deref().unwrap_or(NVD_SOURCE);
-    let mut writer =
-        CveSourceWriter::open(tx, name, NVD_SOURCE, &super::input::origin(input), false)
-            .map_err(db_error(path))?;
-
-    let mut failure = None;
-    let header = nvd::parse_feed(bytes, |result| {
-        if failure.is_some() {
-            return;
-        }
-        match result {
-            Ok(cve) => {
-                if let Err(error) = writer.upsert(&CveRow::from_nvd(cve)) {
-                    failure = Some(error);
-                }
-            }
-            Err(error) => {
-                writer.skip();
-                problem(report, path, error);
-            }
-        }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let header = nvd::parse_feed(bytes, |result| match result {
+        Ok(cve) => rows.push(CveRow::from_nvd(cve)),
+        Err(error) => problems.push(error),
     })
     .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
-    if let Some(error) = failure {
-        return Err(db_error(path)(error));
-    }
 
-    let timestamp = nvd::parse_time(header.timestamp.as_deref(), "timestamp")
+    let mut batch = CveBatch::new(
+        input, name, NVD_SOURCE, false, rows, problems, turn, started,
+    )?;
+    batch.snapshot = nvd::parse_time(header.timestamp.as_deref(), "timestamp")
         .ok()
         .flatten();
-    if let Some(timestamp) = timestamp {
-        writer.advance_snapshot(timestamp);
-    }
-    writer.finish(input, report).map_err(db_error(path))?;
-    Ok(header)
+    Ok(batch)
 }
 
 fn source_text(error: &dyn std::error::Error) -> String {
     error.source().map(ToString::to_string).unwrap_or_default()
 }
 
-/// Imports one CVE JSON 5 record file into the `cve5` source.
-pub(crate) fn import_cve5_record(
-    tx: &Transaction,
+/// Reads one CVE JSON 5 record file for the `cve5` source.
+pub(crate) fn prepare_cve5_record(
     input: &ImportInput,
     bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let path = &input.path;
+    turn: &mut Turn<'_>,
+) -> Result<CveBatch, IntelError> {
+    let started = Instant::now();
     let name = input.source_name.as_deref().unwrap_or(CVE5_SOURCE);
-    let mut writer =
-        CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
-            .map_err(db_error(path))?;
-    match cve5::parse_record(bytes, "record") {
-        Ok(record) => {
-            writer
-                .upsert(&CveRow::from_cve5(record))
-                .map_err(db_error(path))?;
-        }
-        Err(error) => {
-            writer.skip();
-            problem(report, path, error);
-        }
-    }
-    writer.finish(input, report).map_err(db_error(path))
+    let (rows, problems) = match cve5::parse_record(bytes, "record") {
+        Ok(record) => (vec![CveRow::from_cve5(record)], Vec::new()),
+        Err(error) => (Vec::new(), vec![error]),
+    };
+    CveBatch::new(
+        input,
+        name,
+        CVE5_SOURCE,
+        false,
+        rows,
+        problems,
+        turn,
+        started,
+    )
 }
 
-/// Imports a zip of CVE JSON 5 records (a cvelistV5 or vulnrichment snapshot) into the
+/// Reads a zip of CVE JSON 5 records (a cvelistV5 or vulnrichment snapshot) for the
 /// `cve5` source.
-pub(crate) fn import_cve5_zip(
-    tx: &Transaction,
+pub(crate) fn prepare_cve5_zip(
     input: &ImportInput,
     bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let path = &input.path;
+    turn: &mut Turn<'_>,
+) -> Result<CveBatch, IntelError> {
     let name = input.source_name.as_deref().unwrap_or(CVE5_SOURCE);
-    let writer = CveSourceWriter::open(tx, name, CVE5_SOURCE, &super::input::origin(input), false)
-        .map_err(db_error(path))?;
     let parse = |on_record: &mut dyn FnMut(Result<Cve5Record, RecordError>)| {
         cve5::parse_zip(Cursor::new(bytes), on_record)
     };
-    store_records(writer, input, report, parse, CveRow::from_cve5)
+    read_records(
+        input,
+        name,
+        CVE5_SOURCE,
+        false,
+        parse,
+        CveRow::from_cve5,
+        turn,
+    )
 }
 
 /// Returns whether a decompressed tar holds Anchore override files: its first `CVE-*.json`
@@ -706,56 +779,46 @@ pub(crate) fn is_anchore_tar(tar: &[u8]) -> bool {
     false
 }
 
-/// Imports Anchore's overrides (the repository's tar.gz) into the `anchore` source,
-/// replacing the previous overrides.
-pub(crate) fn import_anchore(
-    tx: &Transaction,
+/// Reads Anchore's overrides (the repository's tarball, decompressed) for the `anchore`
+/// source, which they replace.
+pub(crate) fn prepare_anchore(
     input: &ImportInput,
-    gzip_bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let path = &input.path;
+    tar: &[u8],
+    turn: &mut Turn<'_>,
+) -> Result<CveBatch, IntelError> {
     let name = input.source_name.as_deref().unwrap_or(ANCHORE_SOURCE);
-    let writer =
-        CveSourceWriter::open(tx, name, ANCHORE_SOURCE, &super::input::origin(input), true)
-            .map_err(db_error(path))?;
     let parse = |on_record: &mut dyn FnMut(Result<AnchoreOverride, RecordError>)| {
-        anchore::parse_tar_gz(gzip_bytes, on_record)
+        anchore::parse_tar(tar, on_record)
     };
-    store_records(writer, input, report, parse, CveRow::from_anchore)
+    read_records(
+        input,
+        name,
+        ANCHORE_SOURCE,
+        true,
+        parse,
+        CveRow::from_anchore,
+        turn,
+    )
 }
 
-/// Stores each record that `parse` yields as a row, counting invalid ones as skipped with a
-/// problem in `report`, then finishes the source. The first database error stops storing
-/// and fails the import.
-fn store_records<T>(
-    mut writer: CveSourceWriter<'_>,
+/// Collects the records that `parse` yields as rows, and the invalid ones as problems.
+fn read_records<T>(
     input: &ImportInput,
-    report: &mut ImportReport,
+    name: &str,
+    format: &'static str,
+    replace: bool,
     parse: impl FnOnce(&mut dyn FnMut(Result<T, RecordError>)) -> Result<(), ArchiveError>,
     to_row: fn(T) -> CveRow,
-) -> Result<(), IntelError> {
+    turn: &mut Turn<'_>,
+) -> Result<CveBatch, IntelError> {
+    let started = Instant::now();
     let path = &input.path;
-    let mut failure = None;
-    parse(&mut |result| {
-        if failure.is_some() {
-            return;
-        }
-        match result {
-            Ok(record) => {
-                if let Err(error) = writer.upsert(&to_row(record)) {
-                    failure = Some(error);
-                }
-            }
-            Err(error) => {
-                writer.skip();
-                problem(report, path, error);
-            }
-        }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    parse(&mut |result| match result {
+        Ok(record) => rows.push(to_row(record)),
+        Err(error) => problems.push(error),
     })
     .map_err(|error| invalid(path, format!("{error}: {}", source_text(&error))))?;
-    if let Some(error) = failure {
-        return Err(db_error(path)(error));
-    }
-    writer.finish(input, report).map_err(db_error(path))
+    CveBatch::new(input, name, format, replace, rows, problems, turn, started)
 }

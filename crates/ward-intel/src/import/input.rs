@@ -1,21 +1,28 @@
-//! Reading one import input: format detection, then the parser and writer of its format.
+//! Reading import inputs: each file is detected by content and parsed into a [`Prepared`]
+//! batch, which the `store` module writes.
+//!
+//! [`prepare`] runs on a thread of its own, one file ahead of the writer, so that
+//! decompressing, parsing and compressing the next file overlaps the SQLite writes of the
+//! current one. OSV archives and directories of record files are parsed on worker threads
+//! that stream their records to the writer while it stores them.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
+use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 use serde_json::Value;
 
-use super::record::{self, PreparedRecord, SourceCodec, SourceWriter};
-use super::write::{self, SourceMeta};
-use super::{ImportInput, ImportProblem, ImportReport};
-use crate::feeds::{epss, kev, osv};
-use crate::progress::{Progress, ProgressUnit};
+use super::cve::{self, CveBatch};
+use super::pipeline::Turn;
+use super::record::{self, EncodedRecord, Encoder, PreparedRecord, SourceCodec};
+use super::{ImportInput, ImportReport};
+use crate::feeds::epss::EpssFile;
+use crate::feeds::kev::KevCatalog;
+use crate::feeds::{epss, kev, osv, RecordError};
 use crate::IntelError;
 
 /// Largest record or decompressed file read into memory; larger ones are rejected so a
@@ -23,8 +30,13 @@ use crate::IntelError;
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// Number of parsed records that may wait for the writer.
-const CHANNEL_DEPTH: usize = 256;
+/// Records a worker sends to the writer at once: one send per record woke the writer
+/// so often that futex calls showed in profiles.
+const BATCH_RECORDS: usize = 32;
+
+/// Batches of one source that may wait for the writer: deep enough that the workers
+/// finish, and the next file is prepared, while the writer still stores this source.
+const CHANNEL_BATCHES: usize = 64;
 
 /// Format of a file, as its first bytes identify it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,53 +79,244 @@ fn invalid(path: &Path, reason: impl Into<String>) -> IntelError {
     }
 }
 
-fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
-    move |e| IntelError::database(path, e)
+/// One file to import, or the record files of one directory.
+pub(super) struct Unit {
+    input: ImportInput,
+    kind: UnitKind,
 }
 
-/// Imports one file or directory into the open transaction.
-pub fn import_input(
-    tx: &Transaction,
-    input: &ImportInput,
+enum UnitKind {
+    /// A file named by the caller.
+    File,
+    /// A file found by walking a directory: one in no known format is left out with a
+    /// warning instead of failing the import.
+    Found,
+    /// The OSV record files of a directory, imported as one source.
+    RecordFiles(Vec<PathBuf>),
+}
+
+/// One file's data, parsed and compressed, for the writer.
+pub(super) enum Prepared {
+    /// OSV-shaped records of one source.
+    Osv(OsvBatch),
+    /// NVD, CVE 5 or Anchore records.
+    Cve(CveBatch),
+    /// The KEV catalog.
+    Kev {
+        input: ImportInput,
+        catalog: KevCatalog,
+        started: Instant,
+    },
+    /// EPSS scores.
+    Epss {
+        input: ImportInput,
+        file: EpssFile,
+        score_date: Option<DateTime<Utc>>,
+        started: Instant,
+    },
+    /// A file left out, with the format it was recognised as.
+    Unsupported { path: PathBuf, format: String },
+}
+
+/// One record for the writer: the file (or `archive!entry`) it came from, and the record,
+/// nothing (a directory entry of an archive) or the reason it was skipped.
+pub(super) type Item = (String, Result<Option<EncodedRecord>, osv::RecordProblem>);
+
+/// OSV-shaped records of one source.
+pub(super) struct OsvBatch {
+    pub input: ImportInput,
+    /// Label of the progress bar.
+    pub label: String,
+    /// Source name; `None` names the source after its records' main ecosystem.
+    pub name: Option<String>,
+    /// `osv`, or the feed the records were converted from (`rustsec`).
+    pub format: String,
+    /// The dictionaries the records were compressed with.
+    pub codec: Arc<SourceCodec>,
+    /// Number of items the writer receives.
+    pub count: usize,
+    pub records: Records,
+    /// Whether a batch without records but also without invalid ones still replaces the
+    /// stored source (a converted feed file that lists no advisory).
+    pub keep_empty: bool,
+    pub started: Instant,
+}
+
+/// The items of an [`OsvBatch`].
+pub(super) enum Records {
+    /// Sent by worker threads, in batches, while the writer stores them.
+    Streamed(mpsc::Receiver<Vec<Item>>),
+    /// Read in full before the batch was handed over.
+    Ready(Vec<Item>),
+}
+
+/// A file's bytes shared by the worker threads that read its zip entries.
+#[derive(Clone)]
+pub(super) struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Lists the files to import, walking directories. Files inside a directory that are in
+/// no format ward recognises are added to `report` as left out.
+pub(super) fn plan(
+    inputs: &[ImportInput],
     report: &mut ImportReport,
-    progress: &dyn Progress,
+) -> Result<Vec<Unit>, IntelError> {
+    let mut units = Vec::new();
+    for input in inputs {
+        let path = &input.path;
+        let metadata = fs_err::metadata(path).map_err(|source| read_error(path, source))?;
+        if metadata.is_dir() {
+            plan_directory(input, &mut units, report)?;
+        } else {
+            units.push(Unit {
+                input: input.clone(),
+                kind: UnitKind::File,
+            });
+        }
+    }
+    Ok(units)
+}
+
+/// Adds the files of a directory: its OSV record files as one unit first, then every other
+/// feed file on its own.
+fn plan_directory(
+    input: &ImportInput,
+    units: &mut Vec<Unit>,
+    report: &mut ImportReport,
 ) -> Result<(), IntelError> {
-    let path = &input.path;
-    let metadata = fs_err::metadata(path).map_err(|source| read_error(path, source))?;
-    if metadata.is_dir() {
-        return import_directory(tx, input, report, progress);
+    let mut record_files = Vec::new();
+    let mut other_files = Vec::new();
+    let mut files = Vec::new();
+    walk(&input.path, &mut files)?;
+
+    for file in files {
+        let mut start = [0u8; 4096];
+        let read = fs_err::File::open(&file)
+            .and_then(|mut handle| read_up_to(&mut handle, &mut start))
+            .map_err(|source| read_error(&file, source))?;
+        let start = &start[..read];
+        let names_other_format = [
+            &b"\"distroversion\""[..],
+            b"\"catalogVersion\"",
+            b"NVD_CVE",
+            b"CVE_RECORD",
+        ]
+        .iter()
+        .any(|marker| start.windows(marker.len()).any(|window| window == *marker));
+        match sniff(start) {
+            Sniffed::Json if names_other_format => other_files.push(file),
+            Sniffed::Json => record_files.push(file),
+            Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_files.push(file),
+            Sniffed::Unknown => {
+                report.ignored_files += 1;
+                unsupported(report, &file, "unknown format");
+            }
+        }
     }
 
-    let bytes = fs_err::read(path).map_err(|source| read_error(path, source))?;
-    import_bytes(tx, input, bytes, report, progress)
+    if !record_files.is_empty() {
+        units.push(Unit {
+            input: input.clone(),
+            kind: UnitKind::RecordFiles(record_files),
+        });
+    }
+    // Files found by walking are imported like named ones, except that a file in no
+    // known format is left out with a warning instead of failing the import.
+    units.extend(other_files.into_iter().map(|file| Unit {
+        input: ImportInput::new(file),
+        kind: UnitKind::Found,
+    }));
+    Ok(())
 }
 
-fn import_bytes(
-    tx: &Transaction,
+/// Adds a file left out to the report.
+pub(super) fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
+    // The caller warns the user about every file in the report.
+    tracing::debug!(file = %path.display(), format, "file left out");
+    report.unsupported.push(super::UnsupportedFile {
+        path: path.to_owned(),
+        format: format.to_owned(),
+    });
+}
+
+/// Threads that stream one source's records to the writer.
+pub(super) type Workers<'scope> = Vec<ScopedJoinHandle<'scope, ()>>;
+
+/// Reads and parses one unit. Worker threads that stream an OSV source's records are
+/// spawned on `scope`, outlive this call, and are added to `workers`.
+pub(super) fn prepare<'scope>(
+    unit: &Unit,
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
+    turn: &mut Turn<'_>,
+) -> Result<Prepared, IntelError> {
+    match &unit.kind {
+        UnitKind::File => prepare_file(scope, workers, &unit.input, turn),
+        UnitKind::RecordFiles(files) => {
+            prepare_record_files(scope, workers, &unit.input, files.clone())
+        }
+        UnitKind::Found => match prepare_file(scope, workers, &unit.input, turn) {
+            Err(IntelError::UnknownFormat { path }) => Ok(Prepared::Unsupported {
+                path,
+                format: "unknown format".to_owned(),
+            }),
+            // Text lists such as `[29 Mar 2023] DSA-…` start like a JSON array.
+            Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
+                Ok(Prepared::Unsupported {
+                    path,
+                    format: "unknown format".to_owned(),
+                })
+            }
+            other => other,
+        },
+    }
+}
+
+fn prepare_file<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
+    input: &ImportInput,
+    turn: &mut Turn<'_>,
+) -> Result<Prepared, IntelError> {
+    let path = &input.path;
+    let bytes = fs_err::read(path).map_err(|source| read_error(path, source))?;
+    prepare_bytes(scope, workers, input, bytes, turn)
+}
+
+fn prepare_bytes<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
     input: &ImportInput,
     bytes: Vec<u8>,
-    report: &mut ImportReport,
-    progress: &dyn Progress,
-) -> Result<(), IntelError> {
+    turn: &mut Turn<'_>,
+) -> Result<Prepared, IntelError> {
     let path = &input.path;
     match sniff(&bytes) {
-        Sniffed::Zip => import_zip(tx, input, &bytes, report, progress),
+        Sniffed::Zip => prepare_zip(scope, workers, input, bytes, turn),
         Sniffed::Gzip => {
             let inflated = gunzip(path, &bytes)?;
+            drop(bytes);
             if inflated.get(257..262) == Some(b"ustar") {
-                if super::cve::is_anchore_tar(&inflated) {
-                    return super::cve::import_anchore(tx, input, &bytes, report);
+                if cve::is_anchore_tar(&inflated) {
+                    return cve::prepare_anchore(input, &inflated, turn).map(Prepared::Cve);
                 }
-                unsupported(report, path, "tar archive");
-                return Ok(());
+                return Ok(Prepared::Unsupported {
+                    path: path.clone(),
+                    format: "tar archive".to_owned(),
+                });
             }
             if sniff(&inflated) == Sniffed::Gzip {
                 return Err(invalid(path, "gzip inside gzip is not a feed format"));
             }
-            import_bytes(tx, input, inflated, report, progress)
+            prepare_bytes(scope, workers, input, inflated, turn)
         }
-        Sniffed::EpssCsv => import_epss(tx, input, &bytes, report),
-        Sniffed::Json => import_json(tx, input, &bytes, report, progress),
+        Sniffed::EpssCsv => prepare_epss(input, &bytes),
+        Sniffed::Json => prepare_json(input, &bytes, turn),
         Sniffed::Unknown => Err(IntelError::UnknownFormat { path: path.clone() }),
     }
 }
@@ -133,34 +336,38 @@ fn gunzip(path: &Path, bytes: &[u8]) -> Result<Vec<u8>, IntelError> {
     Ok(inflated)
 }
 
-fn import_json(
-    tx: &Transaction,
+fn prepare_json(
     input: &ImportInput,
     bytes: &[u8],
-    report: &mut ImportReport,
-    progress: &dyn Progress,
-) -> Result<(), IntelError> {
+    turn: &mut Turn<'_>,
+) -> Result<Prepared, IntelError> {
+    let started = Instant::now();
     let path = &input.path;
     // NVD pages run to hundreds of megabytes as a JSON tree; recognise them from their
     // first bytes instead of parsing them only to leave them out.
     let start = &bytes[..bytes.len().min(4096)];
     if contains(start, b"\"NVD_CVE\"") {
-        return super::cve::import_nvd(tx, input, bytes, report).map(|_| ());
+        return cve::prepare_nvd(input, bytes, turn).map(Prepared::Cve);
     }
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
 
     if kev::is_kev_catalog(&value) {
-        return import_kev(tx, input, &value, report);
+        let catalog = kev::parse_catalog(&value).map_err(|reason| invalid(path, reason))?;
+        return Ok(Prepared::Kev {
+            input: input.clone(),
+            catalog,
+            started,
+        });
     }
     if value.get("distroversion").is_some() && value.get("packages").is_some_and(Value::is_array) {
-        return import_alpine(tx, input, bytes, report);
+        return prepare_alpine(input, bytes, started);
     }
     if value.get("format").and_then(Value::as_str) == Some("NVD_CVE") {
-        return super::cve::import_nvd(tx, input, bytes, report).map(|_| ());
+        return cve::prepare_nvd(input, bytes, turn).map(Prepared::Cve);
     }
     if value.get("dataType").and_then(Value::as_str) == Some("CVE_RECORD") {
-        return super::cve::import_cve5_record(tx, input, bytes, report);
+        return cve::prepare_cve5_record(input, bytes, turn).map(Prepared::Cve);
     }
     let records = match value {
         Value::Array(items) if items.iter().all(osv::is_osv_record) && !items.is_empty() => items,
@@ -171,29 +378,15 @@ fn import_json(
     // A lone record file is its own source, so importing it never replaces an export.
     let default_name = format!("file:{}", absolute(path).display());
     let label = path.display().to_string();
-    let count = records.len();
-    let records = &records;
-    let reader = move || {
-        Box::new(move |index: usize| {
-            let result = match records.get(index) {
-                Some(value) => {
-                    osv::parse_value(value.clone()).map(|parsed| Some(PreparedRecord::new(parsed)))
-                }
-                None => Ok(None),
-            };
-            (String::new(), result)
-        }) as EntryReader<'_>
-    };
-    write_osv(
-        tx,
-        input,
-        &label,
-        Some(default_name),
-        count,
-        &reader,
-        report,
-        progress,
-    )
+    let items = records
+        .into_iter()
+        .map(|value| {
+            let result = osv::parse_value(value).map(|parsed| Some(PreparedRecord::new(parsed)));
+            (label.clone(), result)
+        })
+        .collect();
+    let name = input.source_name.clone().unwrap_or(default_name);
+    ready_osv(input, label, name, "osv", items, false, started)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -202,18 +395,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
-    // The caller warns the user about every file in the report.
-    tracing::debug!(file = %path.display(), format, "file left out");
-    report.unsupported.push(super::UnsupportedFile {
-        path: path.to_owned(),
-        format: format.to_owned(),
-    });
-}
-
 /// Returns whether a zip contains CVE JSON 5 records, judged by its first `CVE-*.json` entry
 /// (a cvelistV5 zip also has `delta.json` and `deltaLog.json`).
-fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<SharedBytes>>) -> bool {
     let mut archive = archive.clone();
     for index in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(index) else {
@@ -231,40 +415,101 @@ fn is_cve5_zip(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> bool {
     false
 }
 
-fn import_rustsec(
-    tx: &Transaction,
+fn prepare_zip<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
     input: &ImportInput,
-    bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
+    bytes: Vec<u8>,
+    turn: &mut Turn<'_>,
+) -> Result<Prepared, IntelError> {
+    let started = Instant::now();
     let path = &input.path;
-    let mut records = Vec::new();
-    crate::feeds::rustsec::parse_zip(Cursor::new(bytes), |result| {
-        records.push(result.and_then(|advisory| advisory.to_advisory()));
-    })
-    .map_err(|error| invalid(path, error.to_string()))?;
-    write_advisories(tx, input, crate::feeds::rustsec::SOURCE, records, report)
-}
-
-fn import_pypa(
-    tx: &Transaction,
-    input: &ImportInput,
-    bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let path = &input.path;
-    let mut records = Vec::new();
-    crate::feeds::pypa::parse_zip(Cursor::new(bytes), |result| records.push(result))
+    let bytes = SharedBytes(Arc::new(bytes));
+    let archive = zip::ZipArchive::new(Cursor::new(bytes.clone()))
+        .map_err(|error| invalid(path, format!("corrupt or truncated zip: {error}")))?;
+    let names: Vec<&str> = archive.file_names().collect();
+    if names
+        .iter()
+        .any(|name| name.contains("RUSTSEC-") && name.ends_with(".md"))
+    {
+        let mut records = Vec::new();
+        crate::feeds::rustsec::parse_zip(Cursor::new(bytes.as_ref()), |result| {
+            records.push(result.and_then(|advisory| advisory.to_advisory()));
+        })
         .map_err(|error| invalid(path, error.to_string()))?;
-    write_advisories(tx, input, crate::feeds::pypa::SOURCE, records, report)
+        return prepare_advisories(input, crate::feeds::rustsec::SOURCE, records, started);
+    }
+    if names
+        .iter()
+        .any(|name| name.starts_with("vulns/") && name.ends_with(".yaml"))
+    {
+        let mut records = Vec::new();
+        crate::feeds::pypa::parse_zip(Cursor::new(bytes.as_ref()), |result| records.push(result))
+            .map_err(|error| invalid(path, error.to_string()))?;
+        return prepare_advisories(input, crate::feeds::pypa::SOURCE, records, started);
+    }
+    if is_cve5_zip(&archive) {
+        return cve::prepare_cve5_zip(input, bytes.as_ref(), turn).map(Prepared::Cve);
+    }
+    let count = archive.len();
+    let label = path.display().to_string();
+
+    let reader: MakeReader = Arc::new(move || {
+        let mut archive = archive.clone();
+        Box::new(move |index: usize| read_zip_entry(&mut archive, index)) as EntryReader
+    });
+    let entries = Entries {
+        label,
+        count,
+        make_reader: reader,
+        is_directory: false,
+    };
+    stream_osv(scope, workers, input, entries, started)
 }
 
-fn import_alpine(
-    tx: &Transaction,
+/// Reads the OSV record files found in a directory as one source.
+fn prepare_record_files<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
+    input: &ImportInput,
+    files: Vec<PathBuf>,
+) -> Result<Prepared, IntelError> {
+    let started = Instant::now();
+    let label = input.path.display().to_string();
+    let count = files.len();
+    let files = Arc::new(files);
+    let reader: MakeReader = Arc::new(move || {
+        let files = Arc::clone(&files);
+        Box::new(move |index: usize| {
+            let file = &files[index];
+            let name = file.display().to_string();
+            let bytes = match fs_err::read(file) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    let problem = osv::RecordProblem {
+                        id: None,
+                        message: error.to_string(),
+                    };
+                    return (name, Err(problem));
+                }
+            };
+            (name, PreparedRecord::from_json(&bytes).map(Some))
+        }) as EntryReader
+    });
+    let entries = Entries {
+        label,
+        count,
+        make_reader: reader,
+        is_directory: true,
+    };
+    stream_osv(scope, workers, input, entries, started)
+}
+
+fn prepare_alpine(
     input: &ImportInput,
     bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
+    started: Instant,
+) -> Result<Prepared, IntelError> {
     use crate::feeds::alpine;
 
     let path = &input.path;
@@ -281,160 +526,87 @@ fn import_alpine(
         .map(Ok)
         .chain(problems.into_iter().map(Err))
         .collect();
-    write_advisories(tx, input, &name, records, report)
+    prepare_advisories(input, &name, records, started)
 }
 
-/// Writes advisories from a non-OSV feed as one source named `default_name`.
-fn write_advisories(
-    tx: &Transaction,
+/// Converts the advisories of a non-OSV feed into OSV records of one source named
+/// `default_name`, and compresses them.
+fn prepare_advisories(
     input: &ImportInput,
     default_name: &str,
-    records: Vec<Result<crate::Advisory, crate::feeds::RecordError>>,
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let started = Instant::now();
-    let path = &input.path;
-    check_osv_source_name(input)?;
+    records: Vec<Result<crate::Advisory, RecordError>>,
+    started: Instant,
+) -> Result<Prepared, IntelError> {
+    let path = input.path.display().to_string();
+    let items = records
+        .into_iter()
+        .map(|result| match result {
+            Ok(advisory) => (
+                path.clone(),
+                Ok(Some(PreparedRecord::from_advisory(&advisory))),
+            ),
+            Err(problem) => (
+                format!("{path}!{}", problem.location),
+                Err(osv::RecordProblem {
+                    id: problem.id,
+                    message: problem.message,
+                }),
+            ),
+        })
+        .collect();
     let name = input
         .source_name
         .clone()
         .unwrap_or_else(|| default_name.to_owned());
-    let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
-
-    let mut prepared = Vec::with_capacity(records.len());
-    let mut problems = Vec::new();
-    for result in records {
-        match result {
-            Ok(advisory) => prepared.push(PreparedRecord::from_advisory(&advisory)),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    let codec = SourceCodec::train(&sample(&prepared));
-    let mut encoder = codec.encoder().map_err(|e| io_error(path, e))?;
-    let mut writer = SourceWriter::new(tx, source_id, &codec).map_err(db_error(path))?;
-
-    let mut stored = 0u64;
-    let mut skipped = 0u64;
-    let mut newest: Option<DateTime<Utc>> = None;
-    for record in prepared {
-        let record = encoder.encode(record).map_err(|e| io_error(path, e))?;
-        if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
-            newest = newest.max(Some(modified));
-        }
-        writer.insert(record).map_err(db_error(path))?;
-        stored += 1;
-    }
-    writer.finish().map_err(db_error(path))?;
-    for problem in problems {
-        skipped += 1;
-        report.problems.push(ImportProblem {
-            file: format!("{}!{}", path.display(), problem.location),
-            id: problem.id,
-            message: problem.message,
-        });
-    }
-    if stored == 0 && skipped > 0 {
-        // Every record was invalid: keep the stored source instead of emptying it.
-        return write::discard_source(tx, source_id).map_err(db_error(path));
-    }
-
-    let meta = SourceMeta {
-        name,
-        format: default_name
-            .split(':')
-            .next()
-            .unwrap_or(default_name)
-            .to_owned(),
-        origin: origin(input),
-        snapshot_at: newest,
-        feed_version: None,
-        record_count: stored,
-        skipped_count: skipped,
-        ..download_meta(input)
-    };
-    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
-    finish_report(report, meta, started);
-    Ok(())
+    let format = default_name.split(':').next().unwrap_or(default_name);
+    ready_osv(input, path, name, format, items, true, started)
 }
 
-fn import_kev(
-    tx: &Transaction,
+/// Trains the dictionaries of records read in full and compresses them.
+fn ready_osv(
     input: &ImportInput,
-    value: &Value,
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
-    let started = Instant::now();
-    let path = &input.path;
-    let catalog = kev::parse_catalog(value).map_err(|reason| invalid(path, reason))?;
-
-    let source_id = write::begin_source(tx, "kev", &origin(input)).map_err(db_error(path))?;
-    let stored = write::replace_kev(tx, &catalog).map_err(db_error(path))?;
-    let skipped = catalog.problems.len() as u64;
-    let meta = SourceMeta {
-        name: input
-            .source_name
-            .clone()
-            .unwrap_or_else(|| "kev".to_owned()),
-        format: "kev".to_owned(),
-        origin: origin(input),
-        snapshot_at: catalog.date_released,
-        feed_version: catalog.catalog_version.clone(),
-        record_count: stored,
-        skipped_count: skipped,
-        ..download_meta(input)
-    };
-    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
-
-    let file = path.display().to_string();
-    report
-        .problems
-        .extend(catalog.problems.into_iter().map(|problem| ImportProblem {
-            file: file.clone(),
-            id: problem.id,
-            message: problem.message,
-        }));
-    finish_report(report, meta, started);
-    Ok(())
+    label: String,
+    name: String,
+    format: &str,
+    items: Vec<(String, EntryResult)>,
+    keep_empty: bool,
+    started: Instant,
+) -> Result<Prepared, IntelError> {
+    check_osv_source_name(input)?;
+    let records: Vec<&PreparedRecord> = items
+        .iter()
+        .filter_map(|(_, result)| result.as_ref().ok().and_then(Option::as_ref))
+        .collect();
+    let codec = SourceCodec::train(&sample(&records));
+    let mut encoder = codec.encoder();
+    let items: Vec<Item> = items
+        .into_iter()
+        .map(|(file, result)| (file, encode(&mut encoder, result)))
+        .collect();
+    Ok(Prepared::Osv(OsvBatch {
+        input: input.clone(),
+        label,
+        name: Some(name),
+        format: format.to_owned(),
+        codec: Arc::new(codec),
+        count: items.len(),
+        records: Records::Ready(items),
+        keep_empty,
+        started,
+    }))
 }
 
-fn import_epss(
-    tx: &Transaction,
-    input: &ImportInput,
-    bytes: &[u8],
-    report: &mut ImportReport,
-) -> Result<(), IntelError> {
+fn prepare_epss(input: &ImportInput, bytes: &[u8]) -> Result<Prepared, IntelError> {
     let started = Instant::now();
     let path = &input.path;
     let file = epss::parse(bytes).map_err(|reason| invalid(path, reason))?;
-
     let score_date = file.score_date.or_else(|| date_from_file_name(path));
-    let source_id = write::begin_source(tx, "epss", &origin(input)).map_err(db_error(path))?;
-    let stored = write::replace_epss(tx, &file).map_err(db_error(path))?;
-    let meta = SourceMeta {
-        name: input
-            .source_name
-            .clone()
-            .unwrap_or_else(|| "epss".to_owned()),
-        format: "epss".to_owned(),
-        origin: origin(input),
-        snapshot_at: score_date,
-        feed_version: file.model_version.clone(),
-        record_count: stored,
-        skipped_count: file.problem_count as u64,
-        ..download_meta(input)
-    };
-    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
-
-    let name = path.display().to_string();
-    report
-        .problems
-        .extend(file.problems.into_iter().map(|problem| ImportProblem {
-            file: name.clone(),
-            id: problem.id,
-            message: problem.message,
-        }));
-    finish_report(report, meta, started);
-    Ok(())
+    Ok(Prepared::Epss {
+        input: input.clone(),
+        file,
+        score_date,
+        started,
+    })
 }
 
 /// Reads the date from an EPSS file name (`epss_scores-2026-08-16.csv.gz`), for copies
@@ -447,47 +619,8 @@ fn date_from_file_name(path: &Path) -> Option<DateTime<Utc>> {
     Some(date.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
-fn import_zip(
-    tx: &Transaction,
-    input: &ImportInput,
-    bytes: &[u8],
-    report: &mut ImportReport,
-    progress: &dyn Progress,
-) -> Result<(), IntelError> {
-    let path = &input.path;
-    let archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|error| invalid(path, format!("corrupt or truncated zip: {error}")))?;
-    let names: Vec<&str> = archive.file_names().collect();
-    if names
-        .iter()
-        .any(|name| name.contains("RUSTSEC-") && name.ends_with(".md"))
-    {
-        return import_rustsec(tx, input, bytes, report);
-    }
-    if names
-        .iter()
-        .any(|name| name.starts_with("vulns/") && name.ends_with(".yaml"))
-    {
-        return import_pypa(tx, input, bytes, report);
-    }
-    if is_cve5_zip(&archive) {
-        return super::cve::import_cve5_zip(tx, input, bytes, report);
-    }
-    let count = archive.len();
-    let label = path.display().to_string();
-
-    let reader = move || {
-        let mut archive = archive.clone();
-        Box::new(move |index: usize| read_zip_entry(&mut archive, index)) as EntryReader<'_>
-    };
-    write_osv(tx, input, &label, None, count, &reader, report, progress)
-}
-
-type EntryResult = Result<Option<PreparedRecord>, osv::RecordProblem>;
-type EntryReader<'a> = Box<dyn FnMut(usize) -> (String, EntryResult) + 'a>;
-
 fn read_zip_entry(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    archive: &mut zip::ZipArchive<Cursor<SharedBytes>>,
     index: usize,
 ) -> (String, EntryResult) {
     let problem = |message: String| osv::RecordProblem { id: None, message };
@@ -532,83 +665,6 @@ fn read_zip_entry(
     (name, PreparedRecord::from_json(&bytes).map(Some))
 }
 
-fn import_directory(
-    tx: &Transaction,
-    input: &ImportInput,
-    report: &mut ImportReport,
-    progress: &dyn Progress,
-) -> Result<(), IntelError> {
-    let path = &input.path;
-    let mut json_files = Vec::new();
-    let mut other_inputs = Vec::new();
-    let mut files = Vec::new();
-    walk(path, &mut files)?;
-
-    for file in files {
-        let mut start = [0u8; 4096];
-        let read = fs_err::File::open(&file)
-            .and_then(|mut handle| read_up_to(&mut handle, &mut start))
-            .map_err(|source| read_error(&file, source))?;
-        let start = &start[..read];
-        let names_other_format = [
-            &b"\"distroversion\""[..],
-            b"\"catalogVersion\"",
-            b"NVD_CVE",
-            b"CVE_RECORD",
-        ]
-        .iter()
-        .any(|marker| start.windows(marker.len()).any(|window| window == *marker));
-        match sniff(start) {
-            Sniffed::Json if names_other_format => other_inputs.push(file),
-            Sniffed::Json => json_files.push(file),
-            Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_inputs.push(file),
-            Sniffed::Unknown => {
-                report.ignored_files += 1;
-                unsupported(report, &file, "unknown format");
-            }
-        }
-    }
-
-    if !json_files.is_empty() {
-        let label = path.display().to_string();
-        let count = json_files.len();
-        let files = &json_files;
-        let reader = move || {
-            Box::new(move |index: usize| {
-                let file = &files[index];
-                let name = file.display().to_string();
-                let bytes = match fs_err::read(file) {
-                    Ok(bytes) => bytes,
-                    Err(error) => {
-                        let problem = osv::RecordProblem {
-                            id: None,
-                            message: error.to_string(),
-                        };
-                        return (name, Err(problem));
-                    }
-                };
-                (name, PreparedRecord::from_json(&bytes).map(Some))
-            }) as EntryReader<'_>
-        };
-        write_osv(tx, input, &label, None, count, &reader, report, progress)?;
-    }
-
-    // Files found by walking are imported like named ones, except that a file in no
-    // known format is left out with a warning instead of failing the import.
-    for file in other_inputs {
-        let nested = ImportInput::new(file);
-        match import_input(tx, &nested, report, progress) {
-            Err(IntelError::UnknownFormat { path }) => unsupported(report, &path, "unknown format"),
-            // Text lists such as `[29 Mar 2023] DSA-…` start like a JSON array.
-            Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
-                unsupported(report, &path, "unknown format")
-            }
-            other => other?,
-        }
-    }
-    Ok(())
-}
-
 fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
@@ -644,11 +700,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IntelError> {
     Ok(())
 }
 
-/// Parses `count` records on worker threads and writes them on this one, as one source.
-///
-/// `make_reader` gives each worker its own reader (a zip archive handle is not shared).
-/// A sample of the records is read first to train the source's compression dictionaries,
-/// so that the workers can compress what they parse.
 /// Source names that belong to feeds of other formats; OSV-shaped records stored under one
 /// would hide that feed in `ward db status` and replace it on the next import.
 const RESERVED_SOURCE_NAMES: &[&str] = &["kev", "epss", "nvd", "cve5", "anchore"];
@@ -667,197 +718,195 @@ fn check_osv_source_name(input: &ImportInput) -> Result<(), IntelError> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_osv<'a>(
-    tx: &Transaction,
-    input: &ImportInput,
-    label: &str,
-    default_name: Option<String>,
+type EntryResult = Result<Option<PreparedRecord>, osv::RecordProblem>;
+type EntryReader = Box<dyn FnMut(usize) -> (String, EntryResult) + Send>;
+/// Creates a reader of entries by index; each thread gets its own (a zip archive handle
+/// is not shared).
+type MakeReader = Arc<dyn Fn() -> EntryReader + Send + Sync>;
+
+/// Entries of an OSV archive or directory, for [`stream_osv`].
+struct Entries {
+    /// The archive or directory, as problems and the progress bar name it.
+    label: String,
     count: usize,
-    make_reader: &(dyn Fn() -> EntryReader<'a> + Sync),
-    report: &mut ImportReport,
-    progress: &dyn Progress,
-) -> Result<(), IntelError> {
-    let started = Instant::now();
-    let path = &input.path;
-    check_osv_source_name(input)?;
-    let source_id = write::begin_source(tx, "osv", &origin(input)).map_err(db_error(path))?;
-    let provenance = input.source_name.clone().or_else(|| default_name.clone());
-
-    let codec = train_codec(count, make_reader);
-    let mut writer = SourceWriter::new(tx, source_id, &codec).map_err(db_error(path))?;
-
-    let bar = progress.start(label, Some(count as u64), ProgressUnit::Records);
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
-    let next = AtomicUsize::new(0);
-
-    let mut stored = 0u64;
-    let mut skipped = 0u64;
-    let mut newest: Option<DateTime<Utc>> = None;
-    let mut ecosystems: HashMap<String, u64> = HashMap::new();
-    // Files of a directory are named by their own path, which starts with the directory;
-    // archive entries by `archive!entry`.
-    let is_directory = path.is_dir();
-
-    std::thread::scope(|scope| -> Result<(), IntelError> {
-        let (sender, receiver) = mpsc::sync_channel::<(String, EncodedResult)>(CHANNEL_DEPTH);
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let next = &next;
-            let codec = &codec;
-            scope.spawn(move || {
-                let mut read = make_reader();
-                let mut encoder = codec.encoder();
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= count {
-                        break;
-                    }
-                    let (name, result) = read(index);
-                    let encoded = result.and_then(|parsed| match (parsed, &mut encoder) {
-                        (None, _) => Ok(None),
-                        (Some(prepared), Ok(encoder)) => encoder
-                            .encode(prepared)
-                            .map(Some)
-                            .map_err(|error| osv::RecordProblem {
-                                id: None,
-                                message: format!("compression failed: {error}"),
-                            }),
-                        (Some(prepared), Err(error)) => Err(osv::RecordProblem {
-                            id: Some(prepared.id().to_owned()),
-                            message: format!("compressor unavailable: {error}"),
-                        }),
-                    });
-                    if sender.send((name, encoded)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-
-        for (entry, result) in receiver {
-            bar.advance(1);
-            let file = if entry.is_empty() {
-                label.to_owned()
-            } else if is_directory {
-                entry
-            } else {
-                format!("{label}!{entry}")
-            };
-            match result {
-                Ok(None) => {}
-                Ok(Some(record)) => {
-                    stored += 1;
-                    if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
-                        newest = newest.max(Some(modified));
-                    }
-                    for base in record.base_ecosystems() {
-                        *ecosystems.entry(base.to_owned()).or_default() += 1;
-                    }
-                    writer.insert(record).map_err(db_error(path))?;
-                }
-                Err(problem) => {
-                    skipped += 1;
-                    tracing::debug!(%file, id = ?problem.id, message = %problem.message, "record skipped");
-                    report.problems.push(ImportProblem {
-                        file,
-                        id: problem.id,
-                        message: problem.message,
-                    });
-                }
-            }
-        }
-        Ok(())
-    })?;
-    bar.finish();
-    writer.finish().map_err(db_error(path))?;
-    if stored == 0 {
-        // An empty source would replace a stored one of the same name with nothing.
-        tracing::debug!(file = %label, skipped, "no valid record; no source written");
-        return write::discard_source(tx, source_id).map_err(db_error(path));
-    }
-
-    let name = provenance.unwrap_or_else(|| match majority(&ecosystems) {
-        Some(ecosystem) => format!("osv:{ecosystem}"),
-        None => format!(
-            "osv:{}",
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ),
-    });
-    let meta = SourceMeta {
-        name,
-        format: "osv".to_owned(),
-        origin: origin(input),
-        snapshot_at: newest,
-        feed_version: None,
-        record_count: stored,
-        skipped_count: skipped,
-        ..download_meta(input)
-    };
-    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
-    finish_report(report, meta, started);
-    Ok(())
+    make_reader: MakeReader,
+    /// Whether entries are files of a directory, named by their own path, rather than
+    /// archive entries, named `archive!entry`.
+    is_directory: bool,
 }
 
-type EncodedResult = Result<Option<record::EncodedRecord>, osv::RecordProblem>;
+/// Starts worker threads on `scope` that parse and compress `count` entries, and returns
+/// the batch they stream to.
+///
+/// A sample of the entries is read first to train the source's compression dictionaries,
+/// so that the workers can compress what they parse. The sampled entries are handed to the
+/// first worker instead of being read again.
+fn stream_osv<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    workers: &mut Workers<'scope>,
+    input: &ImportInput,
+    entries: Entries,
+    started: Instant,
+) -> Result<Prepared, IntelError> {
+    let Entries {
+        label,
+        count,
+        make_reader,
+        is_directory,
+    } = entries;
+    check_osv_source_name(input)?;
+    let (codec, samples) = train_codec(count, &make_reader);
+    let codec = Arc::new(codec);
+    let mut sampled = vec![false; count];
+    for (index, _, _) in &samples {
+        sampled[*index] = true;
+    }
+    let sampled: Arc<[bool]> = sampled.into();
+    let next = Arc::new(AtomicUsize::new(0));
+    let label_shared: Arc<str> = label.as_str().into();
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
 
-/// Trains the source's dictionaries on records spread evenly over the input, so that
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(CHANNEL_BATCHES);
+    let mut samples = Some(samples);
+    for _ in 0..threads {
+        let sender = sender.clone();
+        let next = Arc::clone(&next);
+        let codec = Arc::clone(&codec);
+        let sampled = Arc::clone(&sampled);
+        let make_reader = Arc::clone(&make_reader);
+        let label = Arc::clone(&label_shared);
+        let samples = samples.take().unwrap_or_default();
+        workers.push(scope.spawn(move || {
+            // Files of a directory are named by their own path, which starts with the
+            // directory; archive entries by `archive!entry`.
+            let file_name = |entry: String| {
+                if entry.is_empty() {
+                    label.to_string()
+                } else if is_directory {
+                    entry
+                } else {
+                    format!("{label}!{entry}")
+                }
+            };
+            let mut encoder = codec.encoder();
+            let mut batch = Vec::with_capacity(BATCH_RECORDS);
+            let push = |batch: &mut Vec<Item>, item: Item| -> bool {
+                batch.push(item);
+                batch.len() < BATCH_RECORDS
+                    || sender
+                        .send(std::mem::replace(batch, Vec::with_capacity(BATCH_RECORDS)))
+                        .is_ok()
+            };
+            for (_, entry, result) in samples {
+                let item = (file_name(entry), encode(&mut encoder, result));
+                if !push(&mut batch, item) {
+                    return;
+                }
+            }
+            let mut read = make_reader();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                if sampled[index] {
+                    continue;
+                }
+                let (entry, result) = read(index);
+                let item = (file_name(entry), encode(&mut encoder, result));
+                if !push(&mut batch, item) {
+                    return;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
+        }));
+    }
+
+    Ok(Prepared::Osv(OsvBatch {
+        input: input.clone(),
+        label,
+        name: input.source_name.clone(),
+        format: "osv".to_owned(),
+        codec,
+        count,
+        records: Records::Streamed(receiver),
+        keep_empty: false,
+        started,
+    }))
+}
+
+/// Compresses one parsed entry; a compression failure skips the record.
+fn encode(
+    encoder: &mut std::io::Result<Encoder>,
+    result: EntryResult,
+) -> Result<Option<EncodedRecord>, osv::RecordProblem> {
+    result.and_then(|parsed| match (parsed, encoder) {
+        (None, _) => Ok(None),
+        (Some(prepared), Ok(encoder)) => {
+            encoder
+                .encode(prepared)
+                .map(Some)
+                .map_err(|error| osv::RecordProblem {
+                    id: None,
+                    message: format!("compression failed: {error}"),
+                })
+        }
+        (Some(prepared), Err(error)) => Err(osv::RecordProblem {
+            id: Some(prepared.id().to_owned()),
+            message: format!("compressor unavailable: {error}"),
+        }),
+    })
+}
+
+/// Trains the source's dictionaries on entries spread evenly over the input, so that
 /// records of every kind and age are represented (a Debian export lists its CVE records
-/// before its DSAs).
+/// before its DSAs). Returns the codec and the sampled entries by index.
 ///
 /// The samples are read on two threads, each with its own reader, because this step runs
 /// before the workers start and its time adds to the import's wall time.
-fn train_codec<'a>(
+fn train_codec(
     count: usize,
-    make_reader: &(dyn Fn() -> EntryReader<'a> + Sync),
-) -> SourceCodec {
+    make_reader: &MakeReader,
+) -> (SourceCodec, Vec<(usize, String, EntryResult)>) {
     if count < crate::db::packed::MIN_SAMPLES {
-        return SourceCodec::default();
+        return (SourceCodec::default(), Vec::new());
     }
     let step = (count / record::DICTIONARY_SAMPLES).max(1);
     let indices: Vec<usize> = (0..count).step_by(step).collect();
     let halves = indices.split_at(indices.len() / 2);
 
-    let read_samples = |indices: &[usize]| -> Vec<PreparedRecord> {
+    let read_samples = |indices: &[usize]| -> Vec<(usize, String, EntryResult)> {
         let mut read = make_reader();
         indices
             .iter()
-            .filter_map(|&index| read(index).1.ok().flatten())
+            .map(|&index| {
+                let (name, result) = read(index);
+                (index, name, result)
+            })
             .collect()
     };
     let (mut samples, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| read_samples(halves.1));
         (read_samples(halves.0), second.join())
     });
-    // A panicking reader thread only costs the samples it read.
+    // A panicking reader thread only costs the samples it read; the workers read those
+    // entries again.
     samples.extend(second.unwrap_or_default());
-    SourceCodec::train(&samples.iter().collect::<Vec<_>>())
+    let records: Vec<&PreparedRecord> = samples
+        .iter()
+        .filter_map(|(_, _, result)| result.as_ref().ok().and_then(Option::as_ref))
+        .collect();
+    (SourceCodec::train(&records), samples)
 }
 
 /// Returns up to [`record::DICTIONARY_SAMPLES`] records spread evenly over `records`.
-fn sample(records: &[PreparedRecord]) -> Vec<&PreparedRecord> {
+fn sample<'r>(records: &[&'r PreparedRecord]) -> Vec<&'r PreparedRecord> {
     let step = (records.len() / record::DICTIONARY_SAMPLES).max(1);
-    records.iter().step_by(step).collect()
-}
-
-fn io_error(path: &Path, error: std::io::Error) -> IntelError {
-    IntelError::Read {
-        path: path.to_owned(),
-        source: error,
-    }
-}
-
-/// Returns the ecosystem most records name, ties broken by name so the result is stable.
-fn majority(counts: &HashMap<String, u64>) -> Option<String> {
-    counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(name, _)| name.clone())
+    records.iter().step_by(step).copied().collect()
 }
 
 pub(super) fn origin(input: &ImportInput) -> String {
@@ -869,35 +918,6 @@ pub(super) fn origin(input: &ImportInput) -> String {
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
-}
-
-fn download_meta(input: &ImportInput) -> SourceMeta {
-    match &input.download {
-        Some(download) => SourceMeta {
-            etag: download.etag.clone(),
-            last_modified: download.last_modified.clone(),
-            ..SourceMeta::default()
-        },
-        None => SourceMeta::default(),
-    }
-}
-
-fn finish_report(report: &mut ImportReport, meta: SourceMeta, started: Instant) {
-    let elapsed = started.elapsed();
-    tracing::info!(
-        source = %meta.name,
-        records = meta.record_count,
-        skipped = meta.skipped_count,
-        elapsed_secs = elapsed.as_secs_f64(),
-        "source imported"
-    );
-    report.sources.push(super::ImportedSource {
-        name: meta.name,
-        format: meta.format,
-        records: meta.record_count,
-        skipped: meta.skipped_count,
-        elapsed,
-    });
 }
 
 #[cfg(test)]
@@ -925,15 +945,5 @@ mod tests {
         let date = date_from_file_name(Path::new("/x/epss_scores-2026-08-16.csv.gz")).unwrap();
         assert_eq!(date.to_rfc3339(), "2026-08-16T00:00:00+00:00");
         assert_eq!(date_from_file_name(Path::new("scores.csv")), None);
-    }
-
-    #[test]
-    fn majority_breaks_ties_by_name() {
-        let counts = HashMap::from([
-            ("npm".to_owned(), 3),
-            ("PyPI".to_owned(), 3),
-            ("Go".to_owned(), 1),
-        ]);
-        assert_eq!(majority(&counts).as_deref(), Some("PyPI"));
     }
 }

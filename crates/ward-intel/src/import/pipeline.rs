@@ -1,0 +1,226 @@
+//! Running an import's units through parallel preparers and the single writer.
+//!
+//! Two threads prepare units (read, decompress, parse, compress), each taking the next
+//! unit in order, and the calling thread, which owns the transaction, stores the prepared
+//! units strictly in order. Preparers stay at most [`LOOKAHEAD`] units ahead of the
+//! writer, so memory holds a bounded number of parsed files.
+//!
+//! Units are independent except for the `CveBody` dictionaries of NVD, CVE 5 and Anchore
+//! sources: the first file of a source trains the dictionary that its later files use.
+//! A [`Turn`] makes those decisions happen in unit order.
+
+use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use rusqlite::Transaction;
+
+use super::cve::CveDictionaries;
+use super::input::{self, Prepared, Unit};
+use super::{store, ImportReport};
+use crate::progress::Progress;
+use crate::IntelError;
+
+/// Threads preparing units at once. Each streams an OSV source on its own workers too, so
+/// two keep two cores busy while the writer waits on neither.
+const PREPARERS: usize = 2;
+
+/// Units a preparer may be ahead of the one the writer is storing.
+const LOOKAHEAD: usize = 1;
+
+struct State {
+    /// Next unit to hand to a preparer.
+    next: usize,
+    /// Unit the writer is storing or waiting for.
+    storing: usize,
+    /// Units that made their dictionary decision or finished preparing.
+    released: Vec<bool>,
+    /// Every unit below this index is released.
+    released_below: usize,
+    /// Set when the writer stopped; preparers then stop too.
+    aborted: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+    dictionaries: Mutex<CveDictionaries>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking preparer is re-raised by the scope; the state stays usable.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.changed
+            .wait(guard)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn release(&self, index: usize) {
+        let mut state = self.lock();
+        state.released[index] = true;
+        while state
+            .released
+            .get(state.released_below)
+            .copied()
+            .unwrap_or(false)
+        {
+            state.released_below += 1;
+        }
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    fn abort(&self) {
+        self.lock().aborted = true;
+        self.changed.notify_all();
+    }
+}
+
+/// A unit's place in the order of dictionary decisions; released when dropped.
+pub(super) struct Turn<'a> {
+    shared: &'a Shared,
+    index: usize,
+    released: bool,
+}
+
+impl Turn<'_> {
+    /// Waits until every earlier unit has made its dictionary decision or finished, then
+    /// runs `decide` on the dictionaries and releases this unit's turn. Returns `None`
+    /// when the import stopped meanwhile.
+    pub fn with_dictionaries<T>(
+        &mut self,
+        decide: impl FnOnce(&mut CveDictionaries) -> T,
+    ) -> Option<T> {
+        let mut state = self.shared.lock();
+        while state.released_below < self.index && !state.aborted {
+            state = self.shared.wait(state);
+        }
+        if state.aborted {
+            return None;
+        }
+        drop(state);
+        let result = {
+            let mut dictionaries = self
+                .shared
+                .dictionaries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            decide(&mut dictionaries)
+        };
+        self.release();
+        Some(result)
+    }
+
+    fn release(&mut self) {
+        if !self.released {
+            self.released = true;
+            self.shared.release(self.index);
+        }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+/// Prepares and stores `units`; the first error, from a preparer or the writer, ends the
+/// import.
+pub(super) fn run(
+    tx: &Transaction,
+    units: &[Unit],
+    dictionaries: CveDictionaries,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let shared = Shared {
+        state: Mutex::new(State {
+            next: 0,
+            storing: 0,
+            released: vec![false; units.len()],
+            released_below: 0,
+            aborted: false,
+        }),
+        changed: Condvar::new(),
+        dictionaries: Mutex::new(dictionaries),
+    };
+    let (senders, receivers): (Vec<_>, Vec<_>) = units
+        .iter()
+        .map(|_| mpsc::sync_channel::<Result<Prepared, IntelError>>(1))
+        .unzip();
+    let shared = &shared;
+    let senders = &senders;
+
+    std::thread::scope(|scope| {
+        for _ in 0..PREPARERS.min(units.len()) {
+            scope.spawn(move || loop {
+                let index = {
+                    let mut state = shared.lock();
+                    loop {
+                        if state.aborted || state.next >= units.len() {
+                            return;
+                        }
+                        if state.next <= state.storing + LOOKAHEAD {
+                            break;
+                        }
+                        state = shared.wait(state);
+                    }
+                    state.next += 1;
+                    state.next - 1
+                };
+                let mut turn = Turn {
+                    shared,
+                    index,
+                    released: false,
+                };
+                let mut workers = Vec::new();
+                let prepared = input::prepare(&units[index], scope, &mut workers, &mut turn);
+                drop(turn);
+                if senders[index].send(prepared).is_err() {
+                    return;
+                }
+                // This preparer's workers finish before it takes another unit: more would
+                // compete for the same cores and hold more parsed records in memory.
+                for worker in workers {
+                    if let Err(panic) = worker.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
+            });
+        }
+
+        let result = store_in_order(tx, shared, receivers, report, progress);
+        if result.is_err() {
+            shared.abort();
+        }
+        result
+    })
+}
+
+/// Stores the prepared units in order, as their preparers deliver them.
+fn store_in_order(
+    tx: &Transaction,
+    shared: &Shared,
+    receivers: Vec<mpsc::Receiver<Result<Prepared, IntelError>>>,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    for (index, receiver) in receivers.into_iter().enumerate() {
+        {
+            shared.lock().storing = index;
+        }
+        shared.changed.notify_all();
+        // A preparer that panicked drops its sender; the scope re-raises the panic.
+        let Ok(prepared) = receiver.recv() else {
+            return Ok(());
+        };
+        store::store(tx, prepared?, report, progress)?;
+    }
+    Ok(())
+}

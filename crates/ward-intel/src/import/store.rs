@@ -1,0 +1,266 @@
+//! Storing prepared files in the open transaction, on the thread that owns it.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+use super::input::{origin, unsupported, OsvBatch, Prepared, Records};
+use super::record::SourceWriter;
+use super::write::{self, SourceMeta};
+use super::{cve, ImportInput, ImportProblem, ImportReport};
+use crate::feeds::epss::EpssFile;
+use crate::feeds::kev::KevCatalog;
+use crate::progress::{Progress, ProgressUnit};
+use crate::IntelError;
+
+fn db_error(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
+    move |e| IntelError::database(path, e)
+}
+
+/// Writes one prepared file.
+pub(super) fn store(
+    tx: &Transaction,
+    prepared: Prepared,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    match prepared {
+        Prepared::Osv(batch) => store_osv(tx, batch, report, progress),
+        Prepared::Cve(batch) => cve::store(tx, batch, report),
+        Prepared::Kev {
+            input,
+            catalog,
+            started,
+        } => store_kev(tx, &input, catalog, report, started),
+        Prepared::Epss {
+            input,
+            file,
+            score_date,
+            started,
+        } => store_epss(tx, &input, file, score_date, report, started),
+        Prepared::Unsupported { path, format } => {
+            unsupported(report, &path, &format);
+            Ok(())
+        }
+    }
+}
+
+/// Writes OSV-shaped records as one source, replacing the stored source of its name.
+fn store_osv(
+    tx: &Transaction,
+    batch: OsvBatch,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), IntelError> {
+    let OsvBatch {
+        input,
+        label,
+        name,
+        format,
+        codec,
+        count,
+        records,
+        keep_empty,
+        started,
+    } = batch;
+    let path = &input.path;
+    let source_id = write::begin_source(tx, "osv", &origin(&input)).map_err(db_error(path))?;
+    let mut writer = SourceWriter::new(tx, source_id, &codec).map_err(db_error(path))?;
+
+    let bar = progress.start(&label, Some(count as u64), ProgressUnit::Records);
+    let mut stored = 0u64;
+    let mut skipped = 0u64;
+    let mut newest: Option<DateTime<Utc>> = None;
+    let mut ecosystems: HashMap<String, u64> = HashMap::new();
+    let batches: Box<dyn Iterator<Item = Vec<super::input::Item>>> = match records {
+        Records::Streamed(receiver) => Box::new(receiver.into_iter()),
+        Records::Ready(items) => Box::new(std::iter::once(items)),
+    };
+    for batch in batches {
+        bar.advance(batch.len() as u64);
+        for (file, result) in batch {
+            match result {
+                Ok(None) => {}
+                Ok(Some(record)) => {
+                    stored += 1;
+                    if let Some(modified) = record.modified().filter(|time| time.timestamp() > 0) {
+                        newest = newest.max(Some(modified));
+                    }
+                    for base in record.base_ecosystems() {
+                        *ecosystems.entry(base.to_owned()).or_default() += 1;
+                    }
+                    writer.insert(record).map_err(db_error(path))?;
+                }
+                Err(problem) => {
+                    skipped += 1;
+                    tracing::debug!(%file, id = ?problem.id, message = %problem.message, "record skipped");
+                    report.problems.push(ImportProblem {
+                        file,
+                        id: problem.id,
+                        message: problem.message,
+                    });
+                }
+            }
+        }
+    }
+    bar.finish();
+    writer.finish().map_err(db_error(path))?;
+    if stored == 0 && (skipped > 0 || !keep_empty) {
+        // An empty source would replace a stored one of the same name with nothing.
+        tracing::debug!(file = %label, skipped, "no valid record; no source written");
+        return write::discard_source(tx, source_id).map_err(db_error(path));
+    }
+
+    let name = name.unwrap_or_else(|| match majority(&ecosystems) {
+        Some(ecosystem) => format!("osv:{ecosystem}"),
+        None => format!(
+            "osv:{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    });
+    let meta = SourceMeta {
+        name,
+        format,
+        origin: origin(&input),
+        snapshot_at: newest,
+        feed_version: None,
+        record_count: stored,
+        skipped_count: skipped,
+        ..download_meta(&input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+fn store_kev(
+    tx: &Transaction,
+    input: &ImportInput,
+    catalog: KevCatalog,
+    report: &mut ImportReport,
+    started: Instant,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let source_id = write::begin_source(tx, "kev", &origin(input)).map_err(db_error(path))?;
+    let stored = write::replace_kev(tx, &catalog).map_err(db_error(path))?;
+    let skipped = catalog.problems.len() as u64;
+    let meta = SourceMeta {
+        name: input
+            .source_name
+            .clone()
+            .unwrap_or_else(|| "kev".to_owned()),
+        format: "kev".to_owned(),
+        origin: origin(input),
+        snapshot_at: catalog.date_released,
+        feed_version: catalog.catalog_version.clone(),
+        record_count: stored,
+        skipped_count: skipped,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+
+    let file = path.display().to_string();
+    report
+        .problems
+        .extend(catalog.problems.into_iter().map(|problem| ImportProblem {
+            file: file.clone(),
+            id: problem.id,
+            message: problem.message,
+        }));
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+fn store_epss(
+    tx: &Transaction,
+    input: &ImportInput,
+    file: EpssFile,
+    score_date: Option<DateTime<Utc>>,
+    report: &mut ImportReport,
+    started: Instant,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let source_id = write::begin_source(tx, "epss", &origin(input)).map_err(db_error(path))?;
+    let stored = write::replace_epss(tx, &file).map_err(db_error(path))?;
+    let meta = SourceMeta {
+        name: input
+            .source_name
+            .clone()
+            .unwrap_or_else(|| "epss".to_owned()),
+        format: "epss".to_owned(),
+        origin: origin(input),
+        snapshot_at: score_date,
+        feed_version: file.model_version.clone(),
+        record_count: stored,
+        skipped_count: file.problem_count as u64,
+        ..download_meta(input)
+    };
+    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+
+    let name = path.display().to_string();
+    report
+        .problems
+        .extend(file.problems.into_iter().map(|problem| ImportProblem {
+            file: name.clone(),
+            id: problem.id,
+            message: problem.message,
+        }));
+    finish_report(report, meta, started);
+    Ok(())
+}
+
+/// Returns the ecosystem most records name, ties broken by name so the result is stable.
+fn majority(counts: &HashMap<String, u64>) -> Option<String> {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(name, _)| name.clone())
+}
+
+fn download_meta(input: &ImportInput) -> SourceMeta {
+    match &input.download {
+        Some(download) => SourceMeta {
+            etag: download.etag.clone(),
+            last_modified: download.last_modified.clone(),
+            ..SourceMeta::default()
+        },
+        None => SourceMeta::default(),
+    }
+}
+
+fn finish_report(report: &mut ImportReport, meta: SourceMeta, started: Instant) {
+    let elapsed = started.elapsed();
+    tracing::info!(
+        source = %meta.name,
+        records = meta.record_count,
+        skipped = meta.skipped_count,
+        elapsed_secs = elapsed.as_secs_f64(),
+        "source imported"
+    );
+    report.sources.push(super::ImportedSource {
+        name: meta.name,
+        format: meta.format,
+        records: meta.record_count,
+        skipped: meta.skipped_count,
+        elapsed,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majority_breaks_ties_by_name() {
+        let counts = HashMap::from([
+            ("npm".to_owned(), 3),
+            ("PyPI".to_owned(), 3),
+            ("Go".to_owned(), 1),
+        ]);
+        assert_eq!(majority(&counts).as_deref(), Some("PyPI"));
+    }
+}
