@@ -76,14 +76,7 @@ impl FromStr for Version {
         if value.is_empty() {
             return Err(VersionError::new("apk", value, "version is empty"));
         }
-        // These are the ASCII bytes that `char::is_whitespace` accepts. Checking bytes spares
-        // decoding characters in the usual, ASCII, version.
-        let has_whitespace = if value.is_ascii() {
-            value.bytes().any(|c| matches!(c, b'\t'..=b'\r' | b' '))
-        } else {
-            value.contains(char::is_whitespace)
-        };
-        if has_whitespace {
+        if value.contains(char::is_whitespace) {
             return Err(VersionError::new(
                 "apk",
                 value,
