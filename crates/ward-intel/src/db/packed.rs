@@ -18,6 +18,9 @@ const LEVEL: i32 = 1;
 /// Maximum dictionary size. Larger dictionaries gave no smaller Debian database.
 const MAX_DICTIONARY_BYTES: usize = 64 * 1024;
 
+/// Sample bytes a dictionary is trained on at most.
+const MAX_SAMPLE_BYTES: usize = 32 * MAX_DICTIONARY_BYTES;
+
 /// Fewest samples a dictionary is trained on; zstd's trainer fails or overfits below it.
 pub const MIN_SAMPLES: usize = 64;
 
@@ -48,7 +51,11 @@ pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
     // Alpine sources outweighed the data it compressed: a 32nd of the samples made the
     // database 2.4 MB smaller.
     let max_size = MAX_DICTIONARY_BYTES.min(total / 32).max(1024);
-    match train_fast_cover(samples, max_size) {
+    // Training time grows with the sample bytes, and beyond about 32 times the dictionary
+    // size more samples did not make the database smaller; an even spread is kept.
+    let step = total.div_ceil(MAX_SAMPLE_BYTES).max(1);
+    let kept: Vec<&[u8]> = samples.iter().step_by(step).map(Vec::as_slice).collect();
+    match train_fast_cover(&kept, max_size) {
         Ok(dictionary) => Some(dictionary),
         Err(error) => {
             tracing::debug!(%error, samples = samples.len(), "dictionary training failed; compressing without one");
@@ -70,8 +77,8 @@ const FAST_COVER_K: u32 = 1000;
 /// The call is hand-written FFI because neither `zstd` nor `zstd-safe` exposes a trainer
 /// that takes parameters. zstd declares `ZDICT_trainFromBuffer_fastCover` behind
 /// `ZDICT_STATIC_LINKING_ONLY`, so zstd-sys binds it only with its `experimental` feature.
-fn train_fast_cover(samples: &[Vec<u8>], max_size: usize) -> Result<Vec<u8>, String> {
-    let mut flat = Vec::with_capacity(samples.iter().map(Vec::len).sum());
+fn train_fast_cover(samples: &[&[u8]], max_size: usize) -> Result<Vec<u8>, String> {
+    let mut flat = Vec::with_capacity(samples.iter().map(|sample| sample.len()).sum());
     let mut sizes = Vec::with_capacity(samples.len());
     for sample in samples {
         flat.extend_from_slice(sample);
@@ -187,6 +194,28 @@ impl Unpackers {
             .get_mut(&(source_id, kind))
             .ok_or_else(|| format!("no decompressor loaded for source {source_id}"))?;
         unpack_with(decompressor, frame, output)
+    }
+}
+
+/// Decompresses frames written by a [`Packer`] without dictionary, reusing one buffer.
+pub struct PlainUnpacker {
+    decompressor: Decompressor<'static>,
+    buffer: Vec<u8>,
+}
+
+impl PlainUnpacker {
+    /// Creates an unpacker.
+    pub fn new() -> std::io::Result<PlainUnpacker> {
+        Ok(PlainUnpacker {
+            decompressor: Decompressor::new()?,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Decompresses one frame into the unpacker's buffer.
+    pub fn unpack(&mut self, frame: &[u8]) -> Result<&[u8], String> {
+        unpack_with(&mut self.decompressor, frame, &mut self.buffer)?;
+        Ok(&self.buffer)
     }
 }
 

@@ -307,7 +307,7 @@ impl CveBatch {
         turn: &mut Turn<'_>,
         started: Instant,
     ) -> Result<CveBatch, IntelError> {
-        let bodies: Vec<Vec<u8>> = rows.iter().map(body_json).collect();
+        let samples: Vec<Vec<u8>> = rows.iter().take(TRAINING_ROWS).map(body_json).collect();
         let decide = |dictionaries: &mut CveDictionaries| {
             let stored = if replace {
                 None
@@ -317,7 +317,7 @@ impl CveBatch {
             match stored {
                 Some(stored) => (None, Some(stored)),
                 None => {
-                    let trained = packed::train(&bodies[..bodies.len().min(TRAINING_ROWS)]);
+                    let trained = packed::train(&samples);
                     match &trained {
                         Some(trained) => dictionaries.0.insert(name.to_owned(), trained.clone()),
                         None => dictionaries.0.remove(name),
@@ -330,21 +330,14 @@ impl CveBatch {
         let Some((dictionary, used)) = turn.with_dictionaries(decide) else {
             return Err(invalid(&input.path, "import stopped"));
         };
-        let io_error = |source| IntelError::Read {
+        drop(samples);
+        let bodies = pack_bodies(&rows, used.as_deref()).map_err(|source| IntelError::Read {
             path: input.path.clone(),
             source,
-        };
-        let mut packer = used
-            .map(|dictionary| Packer::new(Some(&dictionary)))
-            .transpose()
-            .map_err(io_error)?;
+        })?;
 
         let mut ready = Vec::with_capacity(rows.len());
-        for (mut row, json) in rows.into_iter().zip(bodies) {
-            let body = match &mut packer {
-                Some(packer) => rusqlite::types::Value::Blob(packer.pack(&json).map_err(io_error)?),
-                None => rusqlite::types::Value::Text(String::from_utf8_lossy(&json).into_owned()),
-            };
+        for (mut row, body) in rows.into_iter().zip(bodies) {
             row.description = None;
             row.weaknesses = Vec::new();
             row.references = Vec::new();
@@ -365,6 +358,40 @@ impl CveBatch {
             started,
         })
     }
+}
+
+/// Serializes the cold fields of `rows` and compresses them with `dictionary`, or keeps
+/// them as JSON text without one; two threads share the rows.
+fn pack_bodies(
+    rows: &[CveRow],
+    dictionary: Option<&[u8]>,
+) -> std::io::Result<Vec<rusqlite::types::Value>> {
+    let pack = |rows: &[CveRow]| -> std::io::Result<Vec<rusqlite::types::Value>> {
+        let mut packer = dictionary
+            .map(|dictionary| Packer::new(Some(dictionary)))
+            .transpose()?;
+        rows.iter()
+            .map(|row| {
+                let json = body_json(row);
+                Ok(match &mut packer {
+                    Some(packer) => rusqlite::types::Value::Blob(packer.pack(&json)?),
+                    None => {
+                        rusqlite::types::Value::Text(String::from_utf8_lossy(&json).into_owned())
+                    }
+                })
+            })
+            .collect()
+    };
+    let (first, second) = rows.split_at(rows.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| pack(second));
+        let mut bodies = pack(first)?;
+        let rest = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        bodies.extend(rest);
+        Ok(bodies)
+    })
 }
 
 /// Stores a prepared file's records in the open transaction.

@@ -24,8 +24,10 @@ use crate::IntelError;
 /// two keep two cores busy while the writer waits on neither.
 const PREPARERS: usize = 2;
 
-/// Units a preparer may be ahead of the one the writer is storing.
-const LOOKAHEAD: usize = 1;
+/// Units a preparer may be ahead of the one the writer is storing. At 1 the preparers sat
+/// idle while the writer finished Debian (0.6 s); at 6 the full import took 6.1 s instead
+/// of 6.5 s, for a peak RSS of about 0.8 GB instead of 0.7 GB.
+const LOOKAHEAD: usize = 6;
 
 struct State {
     /// Next unit to hand to a preparer.

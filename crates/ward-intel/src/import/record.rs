@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use ward_version::range::{PreparedRanges, Range, RangeKind};
 use ward_version::Scheme;
 
-use crate::db::packed::{self, DictionaryKind, Packer};
+use crate::db::packed::{self, DictionaryKind, Packer, PlainUnpacker};
 use crate::db::{
     implied_cve, ALIAS_KIND_ALIAS, ALIAS_KIND_IMPLIED, ALIAS_KIND_RELATED, ALIAS_KIND_UPSTREAM,
 };
@@ -279,6 +279,7 @@ impl SourceCodec {
         Ok(Encoder {
             entry: Packer::new(self.entry.as_deref())?,
             body: Packer::new(self.body.as_deref())?,
+            versions: Packer::new(None)?,
         })
     }
 
@@ -303,6 +304,10 @@ impl SourceCodec {
 pub struct Encoder {
     entry: Packer,
     body: Packer,
+    /// Compresses moved `versions[]` lists on their own, without dictionary, so that the
+    /// writer holds a source's lists (about 100 MB of JSON for Debian) compressed until
+    /// it packs them per package.
+    versions: Packer,
 }
 
 impl Encoder {
@@ -321,7 +326,10 @@ impl Encoder {
                     hot: self.entry.pack(&entry.hot)?,
                     ecosystem: entry.ecosystem,
                     package: entry.package,
-                    versions: entry.versions,
+                    versions: entry
+                        .versions
+                        .map(|list| self.versions.pack(&list))
+                        .transpose()?,
                 })
             })
             .collect::<std::io::Result<Vec<_>>>()?;
@@ -372,7 +380,8 @@ impl EncodedRecord {
 /// that the clustered tables are written as full pages.
 type AffectedRow = (String, String, i64, i64, bool, Vec<u8>);
 
-/// Moved `versions[]` lists by (ecosystem, package): (advisory pk, seq, JSON list).
+/// Moved `versions[]` lists by (ecosystem, package): (advisory pk, seq, compressed JSON
+/// list).
 type MovedVersions = HashMap<(String, String), Vec<(i64, usize, Vec<u8>)>>;
 
 /// Inserts one source's records.
@@ -475,50 +484,87 @@ impl<'t> SourceWriter<'t> {
 
     /// Inserts the waiting `affected` and `alias` rows in key order, and the moved
     /// `versions[]` lists of each package as one compressed object.
-    pub fn finish(mut self) -> rusqlite::Result<()> {
-        self.affected
-            .sort_unstable_by(|a, b| (&a.0, &a.1, a.2, a.3).cmp(&(&b.0, &b.1, b.2, b.3)));
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO affected (ecosystem, package, advisory, seq, versions_in_ranges, entry)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (ecosystem, package, pk, seq, moved, hot) in &self.affected {
-            insert.execute(params![ecosystem, package, pk, seq, moved, hot])?;
-        }
+    ///
+    /// Sorting the aliases and packing the lists run on two helper threads while this one
+    /// inserts the `affected` rows, so that the writer, the import's one serial thread,
+    /// only inserts.
+    pub fn finish(self) -> rusqlite::Result<()> {
+        let SourceWriter {
+            tx,
+            source_id,
+            mut affected,
+            mut aliases,
+            moved_versions,
+        } = self;
+        std::thread::scope(|scope| {
+            let packing = scope.spawn(move || pack_versions(moved_versions));
+            let sorting = scope.spawn(move || {
+                aliases.sort_unstable();
+                aliases.dedup();
+                aliases
+            });
 
-        self.aliases.sort_unstable();
-        self.aliases.dedup();
-        let mut insert = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO alias (id, other, kind, advisory) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (id, other, kind, pk) in &self.aliases {
-            insert.execute(params![id, other, kind, pk])?;
-        }
-
-        let mut packer = Packer::new(None).map_err(to_sql_error)?;
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO affected_versions (source_id, ecosystem, package, lists) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        let mut packages: Vec<_> = std::mem::take(&mut self.moved_versions)
-            .into_iter()
-            .collect();
-        packages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for ((ecosystem, package), lists) in packages {
-            let mut object = Vec::with_capacity(lists.iter().map(|l| l.2.len() + 16).sum());
-            object.push(b'{');
-            for (index, (pk, seq, list)) in lists.iter().enumerate() {
-                if index > 0 {
-                    object.push(b',');
-                }
-                object.extend_from_slice(format!("\"{pk}/{seq}\":").as_bytes());
-                object.extend_from_slice(list);
+            affected.sort_unstable_by(|a, b| (&a.0, &a.1, a.2, a.3).cmp(&(&b.0, &b.1, b.2, b.3)));
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO affected (ecosystem, package, advisory, seq, versions_in_ranges, entry)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (ecosystem, package, pk, seq, moved, hot) in &affected {
+                insert.execute(params![ecosystem, package, pk, seq, moved, hot])?;
             }
-            object.push(b'}');
-            let packed = packer.pack(&object).map_err(to_sql_error)?;
-            insert.execute(params![self.source_id, ecosystem, package, packed])?;
-        }
-        Ok(())
+
+            let aliases = join(sorting);
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO alias (id, other, kind, advisory) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (id, other, kind, pk) in &aliases {
+                insert.execute(params![id, other, kind, pk])?;
+            }
+
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO affected_versions (source_id, ecosystem, package, lists) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (ecosystem, package, packed) in join(packing).map_err(to_sql_error)? {
+                insert.execute(params![source_id, ecosystem, package, packed])?;
+            }
+            Ok(())
+        })
     }
+}
+
+/// Returns a helper thread's result, re-raising its panic.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Builds the `{"pk/seq": [versions…]}` object of each package and compresses it, in
+/// package order.
+fn pack_versions(moved: MovedVersions) -> std::io::Result<Vec<(String, String, Vec<u8>)>> {
+    let mut packer = Packer::new(None)?;
+    let mut unpacker = PlainUnpacker::new()?;
+    let mut packages: Vec<_> = moved.into_iter().collect();
+    packages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut packed = Vec::with_capacity(packages.len());
+    let mut object = Vec::new();
+    for ((ecosystem, package), lists) in packages {
+        object.clear();
+        object.push(b'{');
+        for (index, (pk, seq, list)) in lists.iter().enumerate() {
+            if index > 0 {
+                object.push(b',');
+            }
+            object.extend_from_slice(format!("\"{pk}/{seq}\":").as_bytes());
+            let list = unpacker
+                .unpack(list)
+                .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidData, message))?;
+            object.extend_from_slice(list);
+        }
+        object.push(b'}');
+        packed.push((ecosystem, package, packer.pack(&object)?));
+    }
+    Ok(packed)
 }
 
 fn to_sql_error(error: std::io::Error) -> rusqlite::Error {
