@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod allocator;
 mod cli;
 mod commands;
 mod env;
@@ -17,8 +18,11 @@ use cli::{Cli, Command};
 use exit::ExitStatus;
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    allocator::init();
     let cli = Cli::parse();
+    if is_bulk_work(&cli.command) {
+        allocator::keep_freed_memory_briefly();
+    }
     logging::init(cli.global.verbose, cli.global.quiet);
 
     match run(cli) {
@@ -30,18 +34,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Caps glibc's malloc at four arenas.
-///
-/// glibc gives each thread its own arena, up to eight per core, and keeps the memory that
-/// is freed in one. `ward db import` parses on worker threads and frees the records on the
-/// writer's, so free memory piled up in arenas that no thread used again: the import
-/// peaked at 0.9 GB instead of 0.64 GB, for no gain in speed.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets a tuning parameter, before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 4);
-    }
+/// Returns whether the command imports feeds, where memory is freed and taken again at a
+/// high rate. `scan` imports too on its first run, but its scan is the part to keep small.
+fn is_bulk_work(command: &Command) -> bool {
+    use commands::db::DbCommand;
+    matches!(
+        command,
+        Command::Db(args) if matches!(args.command, DbCommand::Import(_) | DbCommand::Update(_))
+    )
 }
 
 /// Runs one subcommand and returns the exit status it chose.
