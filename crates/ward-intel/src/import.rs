@@ -92,6 +92,10 @@ pub struct UnsupportedFile {
     pub path: PathBuf,
     /// The format it was recognised as (`tar archive`), or `unknown format`.
     pub format: String,
+    /// Why a file in a recognised format was left out (`invalid JSON: …`); `None` when
+    /// ward does not import the format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One source written by an import.

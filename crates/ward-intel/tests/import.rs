@@ -603,3 +603,28 @@ fn damaged_database_file_is_replaced() {
     let db = IntelDb::open(&db_path).unwrap();
     assert_eq!(db.sources().unwrap()[0].name, "osv:Debian");
 }
+
+#[test]
+fn damaged_feed_in_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let feeds = dir.path().join("feeds");
+    std::fs::create_dir_all(&feeds).unwrap();
+    std::fs::write(
+        feeds.join("GHSA-1.json"),
+        record("GHSA-1", "npm", "lodash", "4.17.21"),
+    )
+    .unwrap();
+    let truncated = &KEV[..KEV.len() / 2];
+    std::fs::write(feeds.join("kev.json"), truncated).unwrap();
+
+    let report = import(&db_path, &[ImportInput::new(&feeds)], &NoProgress).unwrap();
+
+    assert_eq!(report.unsupported.len(), 1, "{:?}", report.unsupported);
+    let left_out = &report.unsupported[0];
+    assert!(left_out.path.ends_with("kev.json"));
+    assert_eq!(left_out.format, "KEV catalog");
+    let reason = left_out.reason.as_deref().unwrap_or_default();
+    assert!(reason.starts_with("invalid JSON"), "{reason}");
+    assert_eq!(sources(&db_path), [("osv:npm".to_owned(), 1)]);
+}

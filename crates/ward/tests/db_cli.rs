@@ -466,3 +466,35 @@ fn reserved_source_name_is_rejected() {
     assert_eq!(import.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("belongs to another feed"), "{stderr}");
 }
+
+#[test]
+fn many_unknown_files_share_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let mirror = dir.path().join("mirror");
+    std::fs::create_dir_all(&mirror).unwrap();
+    std::fs::write(mirror.join("CVE-2024-0001.json"), RECORD).unwrap();
+    for name in [
+        "README.md",
+        "SHA256SUMS",
+        "notes.txt",
+        "LICENSE",
+        "hosts.txt",
+    ] {
+        std::fs::write(mirror.join(name), "plain text\n").unwrap();
+    }
+
+    let import = ward(&db, &["db", "import", &mirror.display().to_string()]);
+
+    let stderr = text(&import.stderr);
+    assert_eq!(import.status.code(), Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("left out 5 files in no feed format"),
+        "{stderr}"
+    );
+}

@@ -89,8 +89,9 @@ enum UnitKind {
     /// A file named by the caller.
     File,
     /// A file found by walking a directory: one in no known format is left out with a
-    /// warning instead of failing the import.
-    Found,
+    /// warning instead of failing the import. `feed` names the feed its first bytes
+    /// mention (`KEV catalog`), if any.
+    Found { feed: Option<&'static str> },
     /// The OSV record files of a directory, imported as one source.
     RecordFiles(Vec<PathBuf>),
 }
@@ -114,8 +115,13 @@ pub(super) enum Prepared {
         score_date: Option<DateTime<Utc>>,
         started: Instant,
     },
-    /// A file left out, with the format it was recognised as.
-    Unsupported { path: PathBuf, format: String },
+    /// A file left out, with the format it was recognised as and why, when the format is
+    /// one ward imports.
+    Unsupported {
+        path: PathBuf,
+        format: String,
+        reason: Option<String>,
+    },
 }
 
 /// One record for the writer: the file (or `archive!entry`) it came from, and the record,
@@ -182,6 +188,15 @@ pub(super) fn plan(
     Ok(units)
 }
 
+/// Keys in the first 4 KiB of a JSON file that mark a feed other than OSV records, with the
+/// feed's name.
+const FEED_MARKERS: [(&[u8], &str); 4] = [
+    (b"\"distroversion\"", "Alpine secdb"),
+    (b"\"catalogVersion\"", "KEV catalog"),
+    (b"NVD_CVE", "NVD CVE feed"),
+    (b"CVE_RECORD", "CVE JSON 5 record"),
+];
+
 /// Adds the files of a directory: its OSV record files as one unit first, then every other
 /// feed file on its own.
 fn plan_directory(
@@ -200,21 +215,17 @@ fn plan_directory(
             .and_then(|mut handle| read_up_to(&mut handle, &mut start))
             .map_err(|source| read_error(&file, source))?;
         let start = &start[..read];
-        let names_other_format = [
-            &b"\"distroversion\""[..],
-            b"\"catalogVersion\"",
-            b"NVD_CVE",
-            b"CVE_RECORD",
-        ]
-        .iter()
-        .any(|marker| start.windows(marker.len()).any(|window| window == *marker));
+        let feed = FEED_MARKERS
+            .iter()
+            .find(|(marker, _)| start.windows(marker.len()).any(|window| window == *marker))
+            .map(|(_, feed)| *feed);
         match sniff(start) {
-            Sniffed::Json if names_other_format => other_files.push(file),
+            Sniffed::Json if feed.is_some() => other_files.push((file, feed)),
             Sniffed::Json => record_files.push(file),
-            Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_files.push(file),
+            Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_files.push((file, None)),
             Sniffed::Unknown => {
                 report.ignored_files += 1;
-                unsupported(report, &file, "unknown format");
+                unsupported(report, &file, "unknown format", None);
             }
         }
     }
@@ -227,20 +238,26 @@ fn plan_directory(
     }
     // Files found by walking are imported like named ones, except that a file in no
     // known format is left out with a warning instead of failing the import.
-    units.extend(other_files.into_iter().map(|file| Unit {
+    units.extend(other_files.into_iter().map(|(file, feed)| Unit {
         input: ImportInput::new(file),
-        kind: UnitKind::Found,
+        kind: UnitKind::Found { feed },
     }));
     Ok(())
 }
 
 /// Adds a file left out to the report.
-pub(super) fn unsupported(report: &mut ImportReport, path: &Path, format: &str) {
+pub(super) fn unsupported(
+    report: &mut ImportReport,
+    path: &Path,
+    format: &str,
+    reason: Option<String>,
+) {
     // The caller warns the user about every file in the report.
-    tracing::debug!(file = %path.display(), format, "file left out");
+    tracing::debug!(file = %path.display(), format, ?reason, "file left out");
     report.unsupported.push(super::UnsupportedFile {
         path: path.to_owned(),
         format: format.to_owned(),
+        reason,
     });
 }
 
@@ -260,16 +277,26 @@ pub(super) fn prepare<'scope>(
         UnitKind::RecordFiles(files) => {
             prepare_record_files(scope, workers, &unit.input, files.clone())
         }
-        UnitKind::Found => match prepare_file(scope, workers, &unit.input, turn) {
+        UnitKind::Found { feed } => match prepare_file(scope, workers, &unit.input, turn) {
             Err(IntelError::UnknownFormat { path }) => Ok(Prepared::Unsupported {
                 path,
                 format: "unknown format".to_owned(),
+                reason: None,
             }),
-            // Text lists such as `[29 Mar 2023] DSA-…` start like a JSON array.
+            // A damaged feed file is named with its problem; text lists such as
+            // `[29 Mar 2023] DSA-…` only start like a JSON array.
             Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
-                Ok(Prepared::Unsupported {
-                    path,
-                    format: "unknown format".to_owned(),
+                Ok(match feed {
+                    Some(feed) => Prepared::Unsupported {
+                        path,
+                        format: (*feed).to_owned(),
+                        reason: Some(reason),
+                    },
+                    None => Prepared::Unsupported {
+                        path,
+                        format: "unknown format".to_owned(),
+                        reason: None,
+                    },
                 })
             }
             other => other,
@@ -308,6 +335,7 @@ fn prepare_bytes<'scope>(
                 return Ok(Prepared::Unsupported {
                     path: path.clone(),
                     format: "tar archive".to_owned(),
+                    reason: None,
                 });
             }
             if sniff(&inflated) == Sniffed::Gzip {

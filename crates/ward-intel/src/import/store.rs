@@ -40,8 +40,12 @@ pub(super) fn store(
             score_date,
             started,
         } => store_epss(tx, &input, file, score_date, report, started),
-        Prepared::Unsupported { path, format } => {
-            unsupported(report, &path, &format);
+        Prepared::Unsupported {
+            path,
+            format,
+            reason,
+        } => {
+            unsupported(report, &path, &format, reason);
             Ok(())
         }
     }

@@ -232,19 +232,7 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
             report.problems.len() - MAX_LISTED_PROBLEMS
         ));
     }
-    for file in report.unsupported.iter().take(MAX_LISTED_PROBLEMS) {
-        printer::warn_user(&format!(
-            "left out `{}` ({}): not a feed format ward imports",
-            file.path.display(),
-            file.format
-        ));
-    }
-    if report.unsupported.len() > MAX_LISTED_PROBLEMS {
-        printer::warn_user(&format!(
-            "{} more files left out (run with -v to list them)",
-            report.unsupported.len() - MAX_LISTED_PROBLEMS
-        ));
-    }
+    print_left_out(&report.unsupported);
     if quiet {
         return;
     }
@@ -257,6 +245,60 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
             source.elapsed.as_secs_f64()
         );
     }
+}
+
+/// Files in no feed format that are named one per line; above it they share one line.
+const LISTED_UNKNOWN_FILES: usize = 3;
+
+/// Warns about the files an import left out. Each file in a feed format gets its own line;
+/// files in no feed format (READMEs, checksum lists) share one when there are more than a
+/// few.
+fn print_left_out(files: &[import::UnsupportedFile]) {
+    let (unknown, known): (Vec<_>, Vec<_>) = files
+        .iter()
+        .partition(|file| file.format == "unknown format" && file.reason.is_none());
+    for file in known.iter().take(MAX_LISTED_PROBLEMS) {
+        let reason = file
+            .reason
+            .as_deref()
+            .unwrap_or("not a feed format ward imports");
+        printer::warn_user(&format!(
+            "left out `{}` ({}): {reason}",
+            file.path.display(),
+            file.format
+        ));
+    }
+    if known.len() > MAX_LISTED_PROBLEMS {
+        printer::warn_user(&format!(
+            "{} more files left out (run with -v to list them)",
+            known.len() - MAX_LISTED_PROBLEMS
+        ));
+    }
+    if unknown.len() <= LISTED_UNKNOWN_FILES {
+        for file in &unknown {
+            printer::warn_user(&format!(
+                "left out `{}` (unknown format): not a feed format ward imports",
+                file.path.display()
+            ));
+        }
+        return;
+    }
+    let names: Vec<String> = unknown
+        .iter()
+        .take(LISTED_UNKNOWN_FILES)
+        .map(|file| {
+            file.path
+                .file_name()
+                .unwrap_or(file.path.as_os_str())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    printer::warn_user(&format!(
+        "left out {} files in no feed format ward imports: {}, … (run with -v to list them)",
+        unknown.len(),
+        names.join(", ")
+    ));
 }
 
 fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatus> {
