@@ -51,11 +51,11 @@ pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
     // Alpine sources outweighed the data it compressed: a 32nd of the samples made the
     // database 2.4 MB smaller.
     let max_size = MAX_DICTIONARY_BYTES.min(total / 32).max(1024);
-    // Training time grows with the sample bytes, and beyond about 32 times the dictionary
-    // size more samples did not make the database smaller; an even spread is kept.
+    // Training time grows with the sample bytes. Beyond about 32 times the dictionary size,
+    // more samples made the full database only 0.2 % smaller, so an even spread is taken.
     let step = total.div_ceil(MAX_SAMPLE_BYTES).max(1);
-    let kept: Vec<&[u8]> = samples.iter().step_by(step).map(Vec::as_slice).collect();
-    match train_fast_cover(&kept, max_size) {
+    let spread: Vec<&[u8]> = samples.iter().step_by(step).map(Vec::as_slice).collect();
+    match train_fast_cover(&spread, max_size) {
         Ok(dictionary) => Some(dictionary),
         Err(error) => {
             tracing::debug!(%error, samples = samples.len(), "dictionary training failed; compressing without one");

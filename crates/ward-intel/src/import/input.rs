@@ -1,14 +1,14 @@
 //! Reading import inputs: each file is detected by content and parsed into a [`Prepared`]
 //! batch, which the `store` module writes.
 //!
-//! [`prepare`] runs on a thread of its own, one file ahead of the writer, so that
-//! decompressing, parsing and compressing the next file overlaps the SQLite writes of the
-//! current one. OSV archives and directories of record files are parsed on worker threads
-//! that stream their records to the writer while it stores them.
+//! [`prepare`] runs on the preparing threads of the `pipeline` module, ahead of the writer,
+//! so that decompressing, parsing and compressing the next files overlaps the SQLite writes
+//! of the current one. OSV archives and directories of record files are parsed on worker
+//! threads that stream their records to the writer while it stores them.
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
@@ -85,6 +85,13 @@ pub(super) struct Unit {
     kind: UnitKind,
 }
 
+impl Unit {
+    /// Returns the file, or the directory of the record files.
+    pub fn path(&self) -> &Path {
+        &self.input.path
+    }
+}
+
 enum UnitKind {
     /// A file named by the caller.
     File,
@@ -150,8 +157,12 @@ pub(super) struct OsvBatch {
 
 /// The items of an [`OsvBatch`].
 pub(super) enum Records {
-    /// Sent by worker threads, in batches, while the writer stores them.
-    Streamed(mpsc::Receiver<Vec<Item>>),
+    /// Sent by worker threads, in batches, while the writer stores them. `failed` is set
+    /// when a worker stopped early.
+    Streamed {
+        receiver: mpsc::Receiver<Vec<Item>>,
+        failed: Arc<AtomicBool>,
+    },
     /// Read in full before the batch was handed over.
     Ready(Vec<Item>),
 }
@@ -283,7 +294,7 @@ pub(super) fn prepare<'scope>(
                 format: "unknown format".to_owned(),
                 reason: None,
             }),
-            // A damaged feed file is named with its problem; text lists such as
+            // A damaged feed file is named with its problem. Text lists such as
             // `[29 Mar 2023] DSA-…` only start like a JSON array.
             Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
                 Ok(match feed {
@@ -662,6 +673,10 @@ fn read_zip_entry(
         }
     };
     let name = entry.name().to_owned();
+    #[cfg(test)]
+    if name == tests::PANIC_ENTRY {
+        panic!("test panic while reading {name}");
+    }
     if entry.is_dir() {
         return (name, Ok(None));
     }
@@ -797,6 +812,7 @@ fn stream_osv<'scope>(
         .clamp(1, 8);
 
     let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(CHANNEL_BATCHES);
+    let failed = Arc::new(AtomicBool::new(false));
     let mut samples = Some(samples);
     for _ in 0..threads {
         let sender = sender.clone();
@@ -806,50 +822,58 @@ fn stream_osv<'scope>(
         let make_reader = Arc::clone(&make_reader);
         let label = Arc::clone(&label_shared);
         let samples = samples.take().unwrap_or_default();
+        let failed = Arc::clone(&failed);
         workers.push(scope.spawn(move || {
-            // Files of a directory are named by their own path, which starts with the
-            // directory; archive entries by `archive!entry`.
-            let file_name = |entry: String| {
-                if entry.is_empty() {
-                    label.to_string()
-                } else if is_directory {
-                    entry
-                } else {
-                    format!("{label}!{entry}")
+            // A worker that panicked stops sending, and the writer must not take the
+            // records it got for the whole source.
+            let run = std::panic::AssertUnwindSafe(|| {
+                // Files of a directory are named by their own path, which starts with the
+                // directory; archive entries by `archive!entry`.
+                let file_name = |entry: String| {
+                    if entry.is_empty() {
+                        label.to_string()
+                    } else if is_directory {
+                        entry
+                    } else {
+                        format!("{label}!{entry}")
+                    }
+                };
+                let mut encoder = codec.encoder();
+                let mut batch = Vec::with_capacity(BATCH_RECORDS);
+                let push = |batch: &mut Vec<Item>, item: Item| -> bool {
+                    batch.push(item);
+                    batch.len() < BATCH_RECORDS
+                        || sender
+                            .send(std::mem::replace(batch, Vec::with_capacity(BATCH_RECORDS)))
+                            .is_ok()
+                };
+                for (_, entry, result) in samples {
+                    let item = (file_name(entry), encode(&mut encoder, result));
+                    if !push(&mut batch, item) {
+                        return;
+                    }
                 }
-            };
-            let mut encoder = codec.encoder();
-            let mut batch = Vec::with_capacity(BATCH_RECORDS);
-            let push = |batch: &mut Vec<Item>, item: Item| -> bool {
-                batch.push(item);
-                batch.len() < BATCH_RECORDS
-                    || sender
-                        .send(std::mem::replace(batch, Vec::with_capacity(BATCH_RECORDS)))
-                        .is_ok()
-            };
-            for (_, entry, result) in samples {
-                let item = (file_name(entry), encode(&mut encoder, result));
-                if !push(&mut batch, item) {
-                    return;
+                let mut read = make_reader();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        break;
+                    }
+                    if sampled[index] {
+                        continue;
+                    }
+                    let (entry, result) = read(index);
+                    let item = (file_name(entry), encode(&mut encoder, result));
+                    if !push(&mut batch, item) {
+                        return;
+                    }
                 }
-            }
-            let mut read = make_reader();
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= count {
-                    break;
+                if !batch.is_empty() {
+                    let _ = sender.send(batch);
                 }
-                if sampled[index] {
-                    continue;
-                }
-                let (entry, result) = read(index);
-                let item = (file_name(entry), encode(&mut encoder, result));
-                if !push(&mut batch, item) {
-                    return;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = sender.send(batch);
+            });
+            if std::panic::catch_unwind(run).is_err() {
+                failed.store(true, Ordering::SeqCst);
             }
         }));
     }
@@ -861,7 +885,7 @@ fn stream_osv<'scope>(
         format: "osv".to_owned(),
         codec,
         count,
-        records: Records::Streamed(receiver),
+        records: Records::Streamed { receiver, failed },
         keep_empty: false,
         started,
     }))
@@ -950,7 +974,58 @@ fn absolute(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
+    use crate::progress::NoProgress;
+
+    /// Name of a zip entry whose reading panics, to test how the import survives a bug.
+    pub(super) const PANIC_ENTRY: &str = "ward-test-panic.json";
+
+    /// Writes an OSV zip of 100 records with the panicking entry at `panic_at`.
+    fn zip_with_panic(path: &Path, panic_at: usize) {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        for index in 0..100 {
+            let name = if index == panic_at {
+                PANIC_ENTRY.to_owned()
+            } else {
+                format!("GHSA-{index}.json")
+            };
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let record = format!(
+                r#"{{"id": "GHSA-{index}", "modified": "2025-01-02T03:04:05Z",
+                    "affected": [{{"package": {{"ecosystem": "npm", "name": "p{index}"}},
+                    "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "1.0.{index}"}}]}}]}}]}}"#
+            );
+            zip.write_all(record.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+
+    /// A panic while reading, on the preparing thread (first entry) or on a worker (last
+    /// entry, read again after its sample thread died), fails the import cleanly.
+    #[test]
+    fn panic_while_reading_fails_import() {
+        for panic_at in [0, 99] {
+            let dir = tempfile::tempdir().unwrap();
+            let zip_path = dir.path().join("all.zip");
+            zip_with_panic(&zip_path, panic_at);
+            let db_path = dir.path().join("intel.sqlite");
+
+            let result =
+                super::super::import(&db_path, &[ImportInput::new(&zip_path)], &NoProgress);
+
+            let error = result.expect_err("a panic must fail the import");
+            let message = error.to_string();
+            assert!(
+                message.contains("internal error"),
+                "case {panic_at}: {message}"
+            );
+            assert!(message.contains("all.zip"), "case {panic_at}: {message}");
+            assert!(!db_path.exists(), "case {panic_at}");
+        }
+    }
 
     #[test]
     fn sniff_by_content() {

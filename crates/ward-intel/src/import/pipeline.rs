@@ -3,12 +3,13 @@
 //! Two threads prepare units (read, decompress, parse, compress), each taking the next
 //! unit in order, and the calling thread, which owns the transaction, stores the prepared
 //! units strictly in order. Preparers stay at most [`LOOKAHEAD`] units ahead of the
-//! writer, so memory holds a bounded number of parsed files.
+//! writer, so that only a bounded number of parsed files wait in memory.
 //!
 //! Units are independent except for the `CveBody` dictionaries of NVD, CVE 5 and Anchore
 //! sources: the first file of a source trains the dictionary that its later files use.
 //! A [`Turn`] makes those decisions happen in unit order.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
@@ -25,8 +26,8 @@ use crate::IntelError;
 const PREPARERS: usize = 2;
 
 /// Units a preparer may be ahead of the one the writer is storing. At 1 the preparers sat
-/// idle while the writer finished Debian (0.6 s); at 6 the full import took 6.1 s instead
-/// of 6.5 s, for a peak RSS of about 0.8 GB instead of 0.7 GB.
+/// idle while the writer finished Debian (0.6 s). At 6 the full import took 6.1 s instead
+/// of 6.5 s, and its peak RSS rose from about 0.7 GB to 0.8 GB.
 const LOOKAHEAD: usize = 6;
 
 struct State {
@@ -50,7 +51,8 @@ struct Shared {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking preparer is re-raised by the scope; the state stays usable.
+        // A thread that panicked while holding the lock left the state consistent: every
+        // change under it is a single assignment.
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -182,7 +184,19 @@ pub(super) fn run(
                     released: false,
                 };
                 let mut workers = Vec::new();
-                let prepared = input::prepare(&units[index], scope, &mut workers, &mut turn);
+                let unit = &units[index];
+                // A panic here would leave the writer waiting for this unit forever, so it
+                // becomes the unit's error, which ends the import.
+                let prepared = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    input::prepare(unit, scope, &mut workers, &mut turn)
+                }))
+                .unwrap_or_else(|panic| {
+                    shared.abort();
+                    Err(IntelError::InvalidFile {
+                        path: unit.path().to_owned(),
+                        reason: format!("internal error while reading: {}", panic_text(&*panic)),
+                    })
+                });
                 drop(turn);
                 if senders[index].send(prepared).is_err() {
                     return;
@@ -205,6 +219,17 @@ pub(super) fn run(
     })
 }
 
+/// Returns the message of a panic payload.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
 /// Stores the prepared units in order, as their preparers deliver them.
 fn store_in_order(
     tx: &Transaction,
@@ -218,7 +243,8 @@ fn store_in_order(
             shared.lock().storing = index;
         }
         shared.changed.notify_all();
-        // A preparer that panicked drops its sender; the scope re-raises the panic.
+        // The senders live until `run` returns and every taken unit is sent, even after a
+        // panic, so this `else` is not reached.
         let Ok(prepared) = receiver.recv() else {
             return Ok(());
         };

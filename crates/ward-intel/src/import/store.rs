@@ -1,6 +1,7 @@
 //! Storing prepared files in the open transaction, on the thread that owns it.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -78,9 +79,9 @@ fn store_osv(
     let mut skipped = 0u64;
     let mut newest: Option<DateTime<Utc>> = None;
     let mut ecosystems: HashMap<String, u64> = HashMap::new();
-    let batches: Box<dyn Iterator<Item = Vec<super::input::Item>>> = match records {
-        Records::Streamed(receiver) => Box::new(receiver.into_iter()),
-        Records::Ready(items) => Box::new(std::iter::once(items)),
+    let (batches, failed): (Box<dyn Iterator<Item = Vec<super::input::Item>>>, _) = match records {
+        Records::Streamed { receiver, failed } => (Box::new(receiver.into_iter()), Some(failed)),
+        Records::Ready(items) => (Box::new(std::iter::once(items)), None),
     };
     for batch in batches {
         bar.advance(batch.len() as u64);
@@ -110,6 +111,12 @@ fn store_osv(
         }
     }
     bar.finish();
+    if failed.is_some_and(|failed| failed.load(Ordering::SeqCst)) {
+        return Err(IntelError::InvalidFile {
+            path: path.clone(),
+            reason: "internal error while reading its records; nothing was imported".to_owned(),
+        });
+    }
     writer.finish().map_err(db_error(path))?;
     if stored == 0 && (skipped > 0 || !keep_empty) {
         // An empty source would replace a stored one of the same name with nothing.
