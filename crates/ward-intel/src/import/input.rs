@@ -30,6 +30,10 @@ use crate::IntelError;
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// Largest JSON document read into a `serde_json::Value` tree, which takes about four
+/// times the document's size in memory. NVD feeds are streamed and not limited by it.
+const MAX_JSON_TREE_BYTES: usize = 128 * 1024 * 1024;
+
 /// Records a worker sends to the writer at once: one send per record woke the writer
 /// so often that futex calls showed in profiles.
 const BATCH_RECORDS: usize = 32;
@@ -294,6 +298,15 @@ pub(super) fn prepare<'scope>(
                 format: "unknown format".to_owned(),
                 reason: None,
             }),
+            Err(IntelError::InvalidFile { path, reason })
+                if reason.starts_with("JSON document of") =>
+            {
+                Ok(Prepared::Unsupported {
+                    path,
+                    format: feed.unwrap_or("JSON document").to_owned(),
+                    reason: Some(reason),
+                })
+            }
             // A damaged feed file is named with its problem. Text lists such as
             // `[29 Mar 2023] DSA-…` only start like a JSON array.
             Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
@@ -388,6 +401,7 @@ fn prepare_json(
     if contains(start, b"\"NVD_CVE\"") {
         return cve::prepare_nvd(input, bytes, turn).map(Prepared::Cve);
     }
+    check_tree_size(path, bytes.len(), MAX_JSON_TREE_BYTES)?;
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
 
@@ -426,6 +440,20 @@ fn prepare_json(
         .collect();
     let name = input.source_name.clone().unwrap_or(default_name);
     ready_osv(input, label, name, "osv", items, false, started)
+}
+
+/// Rejects a JSON document too large to read as a tree.
+fn check_tree_size(path: &Path, size: usize, limit: usize) -> Result<(), IntelError> {
+    if size <= limit {
+        return Ok(());
+    }
+    Err(invalid(
+        path,
+        format!(
+            "JSON document of {size} bytes is larger than the {limit} bytes read as a whole; \
+             split it into one file per record"
+        ),
+    ))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -1041,6 +1069,17 @@ mod tests {
         for (bytes, expected) in cases {
             assert_eq!(sniff(bytes), expected, "case {bytes:?}");
         }
+    }
+
+    #[test]
+    fn json_tree_size_is_limited() {
+        let path = Path::new("big.json");
+        assert!(check_tree_size(path, 100, 100).is_ok());
+
+        let error = check_tree_size(path, 101, 100).unwrap_err().to_string();
+
+        assert!(error.contains("big.json"), "{error}");
+        assert!(error.contains("101 bytes"), "{error}");
     }
 
     #[test]
