@@ -706,7 +706,18 @@ fn open_read_only(path: &Path) -> Result<Connection, IntelError> {
     // kernel maps around each fault, count as resident memory (63 MB against 50 MB for a
     // scan of a 720-package Debian host). Pages go to SQLite's own cache, at most 8 MiB.
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 0; PRAGMA cache_size = -8192;")
-        .map_err(|e| IntelError::database(path, e))?;
+        .map_err(|e| match e {
+            // A file without SQLite's header is someone else's, not a damaged database.
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::NotADatabase
+                    && !crate::import::has_sqlite_header(path) =>
+            {
+                IntelError::NotADatabase {
+                    path: path.to_owned(),
+                }
+            }
+            e => IntelError::database(path, e),
+        })?;
     Ok(conn)
 }
 

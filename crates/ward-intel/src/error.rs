@@ -7,7 +7,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum IntelError {
     /// The database could not be read or written.
-    #[error("intel database `{path}` failed")]
+    #[error("reading or writing the intel database `{path}` failed")]
     Database {
         /// Database file.
         path: PathBuf,
@@ -86,6 +86,14 @@ pub enum IntelError {
         /// Underlying failure.
         #[source]
         source: std::io::Error,
+    },
+
+    /// The database path names a file that is not an SQLite database, so it holds no
+    /// intel data to read.
+    #[error("`{path}` is not an intel database: the file is not an SQLite database")]
+    NotADatabase {
+        /// The file given as the database.
+        path: PathBuf,
     },
 
     /// The database path names a file that is not an SQLite database at all, so an import

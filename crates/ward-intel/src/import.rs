@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::progress::Progress;
 use crate::IntelError;
 
+pub(crate) use build::has_sqlite_header;
 pub use build::remove_temp_files;
 pub(crate) use build::Build;
 pub use cve::{ANCHORE_SOURCE, CVE5_SOURCE, NVD_SOURCE};

@@ -1294,3 +1294,23 @@ fn empty_root_fails_fail_on_as_unchecked() {
         "{stdout}"
     );
 }
+
+#[test]
+fn scan_names_a_file_that_is_no_database() {
+    let fixture = Fixture::new();
+    let not_a_database = fixture.path("notes.txt");
+    std::fs::write(&not_a_database, "not a database\n").expect("notes written");
+    let root = fixture.path("root");
+    let root = root.to_str().expect("UTF-8 path");
+
+    let output = fixture.ward_with_db(&not_a_database, &["scan", "--root", root], &[]);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not an intel database"), "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&not_a_database).expect("notes kept"),
+        b"not a database\n"
+    );
+}

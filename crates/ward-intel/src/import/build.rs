@@ -199,7 +199,7 @@ fn new_temp_file(target: &Path) -> Result<NamedTempFile, IntelError> {
 }
 
 /// Returns whether `path` starts with SQLite's 16-byte file header, `SQLite format 3\0`.
-fn has_sqlite_header(path: &Path) -> bool {
+pub(crate) fn has_sqlite_header(path: &Path) -> bool {
     let mut header = [0u8; 16];
     std::fs::File::open(path)
         .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))

@@ -392,6 +392,12 @@ fn open_database(
     match IntelDb::open(path) {
         Ok(db) => return Ok(Some(db)),
         Err(IntelError::DatabaseMissing { .. }) => {}
+        Err(error @ IntelError::NotADatabase { .. }) => {
+            return Err(printer::with_hint(
+                anyhow::Error::new(error),
+                "pass the intel database with `--db`, or a new path where `ward scan` downloads one",
+            ));
+        }
         Err(error) => {
             return Err(anyhow::Error::new(error))
                 .context("cannot open the intel database")
