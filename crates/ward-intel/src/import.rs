@@ -198,6 +198,10 @@ fn import_inner(
     finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
 ) -> Result<ImportReport, IntelError> {
     let started = std::time::Instant::now();
+    // A `--db` that is a symbolic link imports into the file it points to, instead of
+    // replacing the link with a file of its own.
+    let resolved = resolve_link(db_path);
+    let db_path = resolved.as_path();
     let _lock = lock::lock_database(db_path)?;
     let mut build = Build::start(db_path)?;
     let mut report = ImportReport::default();
@@ -241,6 +245,25 @@ fn import_inner(
         "import finished"
     );
     Ok(report)
+}
+
+/// Returns the file that a chain of symbolic links ends at, or `path` itself.
+fn resolve_link(path: &Path) -> PathBuf {
+    let mut current = path.to_owned();
+    // Like the kernel, give up after 40 links (a loop); the import then fails to open it.
+    for _ in 0..40 {
+        let is_link =
+            std::fs::symlink_metadata(&current).is_ok_and(|metadata| metadata.is_symlink());
+        if !is_link {
+            return current;
+        }
+        match std::fs::read_link(&current) {
+            Ok(target) if target.is_absolute() => current = target,
+            Ok(target) => current = current.parent().unwrap_or(Path::new("")).join(target),
+            Err(_) => return current,
+        }
+    }
+    current
 }
 
 /// Returns the record count of every stored source, by name.

@@ -578,3 +578,30 @@ fn corrupt_file_among_many_stops_the_import() {
     assert!(error.to_string().contains("broken.json.gz"), "{error}");
     assert_eq!(std::fs::read(&db_path).unwrap(), before);
 }
+
+#[test]
+fn nvd_source_names_keep_their_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let page = nvd_page(
+        "2024-07-18T00:00:00.000",
+        &[nvd_record(
+            "CVE-2024-0001",
+            "2024-07-01T00:00:00.000",
+            "Analyzed",
+            V31_HIGH,
+        )],
+    );
+    let path = write(dir.path(), "page.json", page);
+    let named = |name: &str| ImportInput {
+        path: path.clone(),
+        source_name: Some(name.to_owned()),
+        download: None,
+    };
+
+    let refused = import(&db_path, &[named("osv:Go")], &NoProgress).unwrap_err();
+    let report = import(&db_path, &[named("nvd:mirror")], &NoProgress).unwrap();
+
+    assert!(refused.to_string().contains("nvd:<name>"), "{refused}");
+    assert_eq!(report.sources[0].name, "nvd:mirror");
+}

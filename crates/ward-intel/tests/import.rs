@@ -628,3 +628,30 @@ fn damaged_feed_in_directory_is_named() {
     assert!(reason.starts_with("invalid JSON"), "{reason}");
     assert_eq!(sources(&db_path), [("osv:npm".to_owned(), 1)]);
 }
+
+#[cfg(unix)]
+#[test]
+fn linked_database_is_updated_in_place() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    std::fs::create_dir_all(&real_dir).unwrap();
+    let real = real_dir.join("intel.sqlite");
+    let link = dir.path().join("link.sqlite");
+    let zip = debian_zip(dir.path());
+    import(&real, &[ImportInput::new(&zip)], &NoProgress).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink("real/intel.sqlite", &link).unwrap();
+    let kev = dir.path().join("kev.json");
+    std::fs::write(&kev, KEV).unwrap();
+
+    import(&link, &[ImportInput::new(&kev)], &NoProgress).unwrap();
+
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o644);
+    let names: Vec<String> = sources(&real).into_iter().map(|(name, _)| name).collect();
+    assert!(names.contains(&"kev".to_owned()), "{names:?}");
+    assert!(names.contains(&"osv:Debian".to_owned()), "{names:?}");
+}

@@ -467,6 +467,32 @@ fn reserved_source_name_is_rejected() {
     assert!(stderr.contains("belongs to another feed"), "{stderr}");
 }
 
+/// Names that another feed owns, or that `db status` could not show, are refused for every
+/// format, and the real feed still imports afterwards.
+#[test]
+fn source_names_are_checked_for_every_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, kev, epss) = feed_files(dir.path());
+    let cases: [(&str, &str, &str); 5] = [
+        ("osv:Go", &kev, "always stored as source `kev`"),
+        ("kev", &epss, "always stored as source `epss`"),
+        ("KEV:x", &records, "belongs to another feed"),
+        ("kev ", &records, "without surrounding spaces"),
+        ("", &records, "must have 1 to 100 characters"),
+    ];
+    for (name, file, expected) in cases {
+        let import = ward(&db, &["db", "import", "--source", name, file]);
+
+        let stderr = text(&import.stderr);
+        assert_eq!(import.status.code(), Some(2), "case {name:?}: {stderr}");
+        assert!(stderr.contains(expected), "case {name:?}: {stderr}");
+    }
+
+    let import = ward(&db, &["db", "import", &records, &kev, &epss]);
+    assert_eq!(import.status.code(), Some(0), "{}", text(&import.stderr));
+}
+
 #[test]
 fn many_unknown_files_share_one_warning() {
     let dir = tempfile::tempdir().unwrap();

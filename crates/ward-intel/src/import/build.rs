@@ -130,6 +130,13 @@ impl Build {
             path: temp_path.clone(),
             source,
         };
+        // The new file keeps the old one's permissions, so that a database shared with
+        // other users stays readable to them after an import.
+        if let Ok(metadata) = std::fs::metadata(&target) {
+            temp.as_file()
+                .set_permissions(metadata.permissions())
+                .map_err(io_error)?;
+        }
         temp.as_file().sync_all().map_err(io_error)?;
         temp.persist(&target).map_err(|e| IntelError::Read {
             path: target.clone(),
@@ -168,6 +175,10 @@ pub fn remove_temp_files() {
     };
     for path in paths.iter() {
         let _ = std::fs::remove_file(path);
+        // `VACUUM INTO` writes the compacted copy through a rollback journal of its own.
+        let mut journal = path.clone().into_os_string();
+        journal.push("-journal");
+        let _ = std::fs::remove_file(journal);
     }
 }
 

@@ -307,6 +307,7 @@ impl CveBatch {
         turn: &mut Turn<'_>,
         started: Instant,
     ) -> Result<CveBatch, IntelError> {
+        super::input::check_source_name(input, format)?;
         let samples: Vec<Vec<u8>> = rows.iter().take(TRAINING_ROWS).map(body_json).collect();
         let decide = |dictionaries: &mut CveDictionaries| {
             let stored = if replace {

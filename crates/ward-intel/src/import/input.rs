@@ -406,6 +406,7 @@ fn prepare_json(
         .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
 
     if kev::is_kev_catalog(&value) {
+        check_source_name(input, "kev")?;
         let catalog = kev::parse_catalog(&value).map_err(|reason| invalid(path, reason))?;
         return Ok(Prepared::Kev {
             input: input.clone(),
@@ -550,6 +551,17 @@ fn prepare_record_files<'scope>(
         Box::new(move |index: usize| {
             let file = &files[index];
             let name = file.display().to_string();
+            let size = fs_err::metadata(file).map_or(0, |metadata| metadata.len());
+            if size > MAX_RECORD_BYTES {
+                let problem = osv::RecordProblem {
+                    id: None,
+                    message: format!(
+                        "file of {size} bytes exceeds the {MAX_RECORD_BYTES}-byte limit for \
+                         one record"
+                    ),
+                };
+                return (name, Err(problem));
+            }
             let bytes = match fs_err::read(file) {
                 Ok(bytes) => bytes,
                 Err(error) => {
@@ -639,7 +651,7 @@ fn ready_osv(
     keep_empty: bool,
     started: Instant,
 ) -> Result<Prepared, IntelError> {
-    check_osv_source_name(input)?;
+    check_source_name(input, "osv")?;
     let records: Vec<&PreparedRecord> = items
         .iter()
         .filter_map(|(_, result)| result.as_ref().ok().and_then(Option::as_ref))
@@ -666,6 +678,7 @@ fn ready_osv(
 fn prepare_epss(input: &ImportInput, bytes: &[u8]) -> Result<Prepared, IntelError> {
     let started = Instant::now();
     let path = &input.path;
+    check_source_name(input, "epss")?;
     let file = epss::parse(bytes).map_err(|reason| invalid(path, reason))?;
     let score_date = file.score_date.or_else(|| date_from_file_name(path));
     Ok(Prepared::Epss {
@@ -775,15 +788,45 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IntelError> {
 /// would hide that feed in `ward db status` and replace it on the next import.
 const RESERVED_SOURCE_NAMES: &[&str] = &["kev", "epss", "nvd", "cve5", "anchore"];
 
-/// Rejects a `--source` name of another feed for OSV-shaped records.
-fn check_osv_source_name(input: &ImportInput) -> Result<(), IntelError> {
-    match input.source_name.as_deref() {
-        Some(name) if RESERVED_SOURCE_NAMES.contains(&name) => Err(invalid(
-            &input.path,
-            format!(
-                "source name `{name}` belongs to another feed; choose a name such as \
-                 `osv:<Ecosystem>` for advisory records"
-            ),
+/// Longest `--source` name, in characters.
+const MAX_SOURCE_NAME_CHARS: usize = 100;
+
+/// Rejects a `--source` name that another feed owns or that `ward db status` cannot show.
+///
+/// `format` is `osv` for advisory records, or the feed's own source name. KEV and EPSS
+/// fill one table each, so their source keeps its name; NVD, CVE 5 and Anchore records may
+/// go to a source of their own, named `<feed>:<suffix>`.
+pub(super) fn check_source_name(input: &ImportInput, format: &str) -> Result<(), IntelError> {
+    let Some(name) = input.source_name.as_deref() else {
+        return Ok(());
+    };
+    let fail = |reason: String| Err(invalid(&input.path, reason));
+    if name.is_empty()
+        || name.trim() != name
+        || name.chars().any(char::is_control)
+        || name.chars().count() > MAX_SOURCE_NAME_CHARS
+    {
+        return fail(format!(
+            "source name `{}` must have 1 to {MAX_SOURCE_NAME_CHARS} characters, without \
+             surrounding spaces or control characters",
+            name.escape_debug()
+        ));
+    }
+    let family = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
+    match format {
+        "kev" | "epss" if name != format => fail(format!(
+            "this feed is always stored as source `{format}`; leave out the source name"
+        )),
+        "nvd" | "cve5" | "anchore"
+            if name != format && !name.starts_with(&format!("{format}:")) =>
+        {
+            fail(format!(
+                "source name `{name}` does not fit this feed; use `{format}` or `{format}:<name>`"
+            ))
+        }
+        "osv" if RESERVED_SOURCE_NAMES.contains(&family.as_str()) => fail(format!(
+            "source name `{name}` belongs to another feed; choose a name such as \
+             `osv:<Ecosystem>` for advisory records"
         )),
         _ => Ok(()),
     }
@@ -825,7 +868,7 @@ fn stream_osv<'scope>(
         make_reader,
         is_directory,
     } = entries;
-    check_osv_source_name(input)?;
+    check_source_name(input, "osv")?;
     let (codec, samples) = train_codec(count, &make_reader);
     let codec = Arc::new(codec);
     let mut sampled = vec![false; count];

@@ -590,6 +590,17 @@ pub fn delete_source_rows(tx: &Transaction, source_id: i64) -> rusqlite::Result<
         "DELETE FROM affected_versions WHERE source_id = ?1",
         [source_id],
     )?;
+    // A source of this name may hold NVD, CVE 5 or Anchore rows if an older ward let a
+    // `--source` name cross formats; their foreign keys would block the delete below.
+    for table in ["cve_metric", "cve_ssvc"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE record IN (SELECT pk FROM cve_record WHERE source_id = ?1)"
+            ),
+            [source_id],
+        )?;
+    }
+    tx.execute("DELETE FROM cve_record WHERE source_id = ?1", [source_id])?;
     tx.execute("DELETE FROM dictionary WHERE source_id = ?1", [source_id])?;
     tx.execute("DELETE FROM advisory WHERE source_id = ?1", [source_id])?;
     Ok(())
