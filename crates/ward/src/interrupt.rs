@@ -27,7 +27,7 @@ pub fn remove_temp_files_on_signal() {
             .spawn(move || {
                 if let Some(signal) = signals.forever().next() {
                     ward_intel::update::remove_temp_files();
-                    eprintln!("interrupted; the database was left unchanged");
+                    crate::printer::line("interrupted; the database was left unchanged");
                     std::process::exit(crate::exit::signal_exit_code(signal));
                 }
             });

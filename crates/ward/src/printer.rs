@@ -21,13 +21,13 @@ pub fn print_error(error: &anyhow::Error) {
 
     let mut messages = messages.into_iter();
     if let Some(top) = messages.next() {
-        eprintln!("error: {top}");
+        line(&format!("error: {top}"));
     }
     for cause in messages {
-        eprintln!("  caused by: {cause}");
+        line(&format!("  caused by: {cause}"));
     }
     if let Some(hint) = hint {
-        eprintln!("hint: {hint}");
+        line(&format!("hint: {hint}"));
     }
 }
 
@@ -60,7 +60,15 @@ pub fn with_hint(error: anyhow::Error, hint: impl Into<String>) -> anyhow::Error
 
 /// Prints a warning meant for the user (not a log line) on stderr.
 pub fn warn_user(message: &str) {
-    eprintln!("warning: {message}");
+    line(&format!("warning: {message}"));
+}
+
+/// Writes one line to stderr. Unlike `eprintln!`, a closed stderr (`ward … 2>&1 | head`)
+/// does not panic: the message is dropped and the command goes on to its exit status.
+pub fn line(text: &str) {
+    use std::io::Write;
+
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 #[cfg(test)]

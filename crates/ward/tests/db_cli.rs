@@ -524,3 +524,25 @@ fn many_unknown_files_share_one_warning() {
         "{stderr}"
     );
 }
+
+#[test]
+fn closed_stderr_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("missing.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("--db")
+        .arg(&db)
+        .args(["db", "status"])
+        .env_remove("WARD_DB")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closing the read end makes every write to stderr fail with a broken pipe.
+    drop(child.stderr.take());
+
+    let status = child.wait().unwrap();
+
+    assert_eq!(status.code(), Some(2), "{status:?}");
+}

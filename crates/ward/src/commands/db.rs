@@ -152,10 +152,10 @@ pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::R
     interrupt::remove_temp_files_on_signal();
     let path = db_path(global)?;
     if !path.exists() {
-        eprintln!(
+        printer::line(&format!(
             "No intel database at {}; downloading the feeds.",
             path.display()
-        );
+        ));
         let options = UpdateOptions {
             ecosystems: ecosystems.to_vec(),
             base_url: std::env::var(env::WARD_FEED_BASE_URL)
@@ -237,13 +237,13 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
         return;
     }
     for source in &report.sources {
-        eprintln!(
+        printer::line(&format!(
             "Imported {}: {} records, {} skipped, in {:.1} s",
             source.name,
             source.records,
             source.skipped,
             source.elapsed.as_secs_f64()
-        );
+        ));
     }
 }
 
@@ -342,7 +342,7 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
     }
     if !global.quiet {
         for source in &report.not_modified {
-            eprintln!("Up to date: {source}");
+            printer::line(&format!("Up to date: {source}"));
         }
     }
     if report.failures.is_empty() {

@@ -256,7 +256,7 @@ pub fn run(global: &GlobalArgs, args: ScanArgs) -> anyhow::Result<ExitStatus> {
             printer::warn_user(warning);
         }
         if !scan.database.available {
-            eprintln!("hint: {MISSING_DATABASE_HINT}");
+            printer::line(&format!("hint: {MISSING_DATABASE_HINT}"));
         }
     }
 
