@@ -88,7 +88,7 @@ pub enum IntelError {
         source: std::io::Error,
     },
 
-    /// The database path names a file that is not an SQLite database, so it holds no
+    /// The database path names a file that is not an SQLite database, so it contains no
     /// intel data to read.
     #[error("`{path}` is not an intel database: the file is not an SQLite database")]
     NotADatabase {

@@ -266,6 +266,11 @@ fn resolve_link(path: &Path) -> PathBuf {
     current
 }
 
+/// Returns a mapper of SQLite failures to errors that name the database at `path`.
+fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
+    move |e| IntelError::database(path, e)
+}
+
 /// Returns the record count of every stored source, by name.
 fn source_counts(tx: &rusqlite::Transaction) -> rusqlite::Result<HashMap<String, u64>> {
     let mut statement = tx.prepare("SELECT name, record_count FROM source")?;

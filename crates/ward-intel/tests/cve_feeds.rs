@@ -489,8 +489,14 @@ fn vulnerability_from_dsa_and_rejected() {
     assert_eq!(db.vulnerability("CVE-1999-0001").unwrap(), None);
 }
 
-/// Files of one source imported together are prepared in parallel; the first trains the
-/// source's dictionary and the later ones must be compressed with that same dictionary.
+/// Returns an NVD page with one analysed record of `id`.
+fn analyzed_page(id: &str) -> String {
+    let record = nvd_record(id, "2024-07-01T00:00:00.000", "Analyzed", V31_HIGH);
+    nvd_page("2024-07-18T00:00:00.000", &[record])
+}
+
+/// Files of one source imported together are prepared in parallel. The first trains the
+/// source's dictionary, and the later ones must be compressed with that same dictionary.
 #[test]
 fn nvd_files_in_one_import_share_one_dictionary() {
     let dir = tempfile::tempdir().unwrap();
@@ -541,29 +547,13 @@ fn nvd_files_in_one_import_share_one_dictionary() {
 fn corrupt_file_among_many_stops_the_import() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
-    let first = nvd_page(
-        "2024-07-18T00:00:00.000",
-        &[nvd_record(
-            "CVE-2024-0001",
-            "2024-07-01T00:00:00.000",
-            "Analyzed",
-            V31_HIGH,
-        )],
-    );
+    let first = analyzed_page("CVE-2024-0001");
     import_all(&db_path, &[write(dir.path(), "first.json", first)]);
     let before = std::fs::read(&db_path).unwrap();
 
     let good: Vec<PathBuf> = (0..6)
         .map(|n| {
-            let page = nvd_page(
-                "2024-07-18T00:00:00.000",
-                &[nvd_record(
-                    &format!("CVE-2024-1{n:03}"),
-                    "2024-07-01T00:00:00.000",
-                    "Analyzed",
-                    V31_HIGH,
-                )],
-            );
+            let page = analyzed_page(&format!("CVE-2024-1{n:03}"));
             write(dir.path(), &format!("good-{n}.json"), page)
         })
         .collect();
@@ -583,15 +573,7 @@ fn corrupt_file_among_many_stops_the_import() {
 fn nvd_source_names_keep_their_feed() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
-    let page = nvd_page(
-        "2024-07-18T00:00:00.000",
-        &[nvd_record(
-            "CVE-2024-0001",
-            "2024-07-01T00:00:00.000",
-            "Analyzed",
-            V31_HIGH,
-        )],
-    );
+    let page = analyzed_page("CVE-2024-0001");
     let path = write(dir.path(), "page.json", page);
     let named = |name: &str| ImportInput {
         path: path.clone(),
@@ -599,9 +581,9 @@ fn nvd_source_names_keep_their_feed() {
         download: None,
     };
 
-    let refused = import(&db_path, &[named("osv:Go")], &NoProgress).unwrap_err();
+    let rejected = import(&db_path, &[named("osv:Go")], &NoProgress).unwrap_err();
     let report = import(&db_path, &[named("nvd:mirror")], &NoProgress).unwrap();
 
-    assert!(refused.to_string().contains("nvd:<name>"), "{refused}");
+    assert!(rejected.to_string().contains("nvd:<name>"), "{rejected}");
     assert_eq!(report.sources[0].name, "nvd:mirror");
 }

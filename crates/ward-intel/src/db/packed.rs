@@ -221,10 +221,9 @@ impl PlainUnpacker {
 
 /// Decompresses a frame written by [`Packer::pack`] (or by a [`Packer`] without dictionary).
 pub fn unpack_plain(frame: &[u8]) -> Result<Vec<u8>, String> {
-    let mut decompressor = Decompressor::new().map_err(|e| e.to_string())?;
-    let mut output = Vec::new();
-    unpack_with(&mut decompressor, frame, &mut output)?;
-    Ok(output)
+    let mut unpacker = PlainUnpacker::new().map_err(|e| e.to_string())?;
+    unpacker.unpack(frame)?;
+    Ok(unpacker.buffer)
 }
 
 fn unpack_with(

@@ -16,7 +16,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
 use super::pipeline::Turn;
-use super::{ImportInput, ImportProblem, ImportReport, ImportedSource};
+use super::{db_error, ImportInput, ImportProblem, ImportReport, ImportedSource};
 use crate::db::packed::{self, DictionaryKind, Packer};
 use crate::feeds::anchore::{self, AnchoreOverride};
 use crate::feeds::archive::ArchiveError;
@@ -502,8 +502,8 @@ impl<'a> CveSourceWriter<'a> {
         Ok(())
     }
 
-    /// Stores `ready` unless the source holds a newer record of the same CVE; returns
-    /// whether it was stored.
+    /// Stores `ready` unless the source contains a newer record of the same CVE, and
+    /// returns whether it was stored.
     fn upsert(&mut self, ready: &ReadyRow) -> rusqlite::Result<bool> {
         let tx = self.tx;
         let row = &ready.row;
@@ -684,10 +684,6 @@ fn body_json(row: &CveRow) -> Vec<u8> {
         json.push(b'}');
     }
     json
-}
-
-fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
-    move |e| IntelError::database(path, e)
 }
 
 fn invalid(path: &Path, reason: impl Into<String>) -> IntelError {

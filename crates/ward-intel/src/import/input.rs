@@ -42,6 +42,13 @@ const BATCH_RECORDS: usize = 32;
 /// finish, and the next file is prepared, while the writer still stores this source.
 const CHANNEL_BATCHES: usize = 64;
 
+/// Format named for a file in no format ward recognises.
+const UNKNOWN_FORMAT: &str = "unknown format";
+/// Start of the reason of a file that is not valid JSON.
+const INVALID_JSON: &str = "invalid JSON";
+/// Start of the reason of a JSON document above [`MAX_JSON_TREE_BYTES`].
+const TOO_LARGE: &str = "JSON document of";
+
 /// Format of a file, as its first bytes identify it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sniffed {
@@ -240,7 +247,7 @@ fn plan_directory(
             Sniffed::Zip | Sniffed::Gzip | Sniffed::EpssCsv => other_files.push((file, None)),
             Sniffed::Unknown => {
                 report.ignored_files += 1;
-                unsupported(report, &file, "unknown format", None);
+                unsupported(report, &file, UNKNOWN_FORMAT, None);
             }
         }
     }
@@ -292,39 +299,32 @@ pub(super) fn prepare<'scope>(
         UnitKind::RecordFiles(files) => {
             prepare_record_files(scope, workers, &unit.input, files.clone())
         }
-        UnitKind::Found { feed } => match prepare_file(scope, workers, &unit.input, turn) {
-            Err(IntelError::UnknownFormat { path }) => Ok(Prepared::Unsupported {
-                path,
-                format: "unknown format".to_owned(),
-                reason: None,
-            }),
-            Err(IntelError::InvalidFile { path, reason })
-                if reason.starts_with("JSON document of") =>
-            {
+        UnitKind::Found { feed } => {
+            let left_out = |path, format: &str, reason| {
                 Ok(Prepared::Unsupported {
                     path,
-                    format: feed.unwrap_or("JSON document").to_owned(),
-                    reason: Some(reason),
+                    format: format.to_owned(),
+                    reason,
                 })
+            };
+            match prepare_file(scope, workers, &unit.input, turn) {
+                Err(IntelError::UnknownFormat { path }) => left_out(path, UNKNOWN_FORMAT, None),
+                Err(IntelError::InvalidFile { path, reason }) if reason.starts_with(TOO_LARGE) => {
+                    left_out(path, feed.unwrap_or("JSON document"), Some(reason))
+                }
+                // A damaged feed file is named with its problem. Text lists such as
+                // `[29 Mar 2023] DSA-…` only start like a JSON array.
+                Err(IntelError::InvalidFile { path, reason })
+                    if reason.starts_with(INVALID_JSON) =>
+                {
+                    match feed {
+                        Some(feed) => left_out(path, feed, Some(reason)),
+                        None => left_out(path, UNKNOWN_FORMAT, None),
+                    }
+                }
+                other => other,
             }
-            // A damaged feed file is named with its problem. Text lists such as
-            // `[29 Mar 2023] DSA-…` only start like a JSON array.
-            Err(IntelError::InvalidFile { path, reason }) if reason.starts_with("invalid JSON") => {
-                Ok(match feed {
-                    Some(feed) => Prepared::Unsupported {
-                        path,
-                        format: (*feed).to_owned(),
-                        reason: Some(reason),
-                    },
-                    None => Prepared::Unsupported {
-                        path,
-                        format: "unknown format".to_owned(),
-                        reason: None,
-                    },
-                })
-            }
-            other => other,
-        },
+        }
     }
 }
 
@@ -403,7 +403,7 @@ fn prepare_json(
     }
     check_tree_size(path, bytes.len(), MAX_JSON_TREE_BYTES)?;
     let value: Value = serde_json::from_slice(bytes)
-        .map_err(|error| invalid(path, format!("invalid JSON: {error}")))?;
+        .map_err(|error| invalid(path, format!("{INVALID_JSON}: {error}")))?;
 
     if kev::is_kev_catalog(&value) {
         check_source_name(input, "kev")?;
@@ -451,8 +451,8 @@ fn check_tree_size(path: &Path, size: usize, limit: usize) -> Result<(), IntelEr
     Err(invalid(
         path,
         format!(
-            "JSON document of {size} bytes is larger than the {limit} bytes read as a whole; \
-             split it into one file per record"
+            "{TOO_LARGE} {size} bytes is larger than the {limit} bytes read as a whole; split \
+             it into one file per record"
         ),
     ))
 }

@@ -21,8 +21,8 @@ use super::{store, ImportReport};
 use crate::progress::Progress;
 use crate::IntelError;
 
-/// Threads preparing units at once. Each streams an OSV source on its own workers too, so
-/// two keep two cores busy while the writer waits on neither.
+/// Threads that prepare units at the same time. OSV archives also get worker threads of
+/// their own, so two preparers keep two cores busy while the writer stores.
 const PREPARERS: usize = 2;
 
 /// Units a preparer may be ahead of the one the writer is storing. At 1 the preparers sat
@@ -51,8 +51,8 @@ struct Shared {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A thread that panicked while holding the lock left the state consistent: every
-        // change under it is a single assignment.
+        // Each change under the lock leaves the state valid at every step, so the state of a
+        // thread that panicked while holding it is still usable.
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -304,9 +304,9 @@ impl SourceCodec {
 pub struct Encoder {
     entry: Packer,
     body: Packer,
-    /// Compresses moved `versions[]` lists on their own, without dictionary, so that the
-    /// writer holds a source's lists (about 100 MB of JSON for Debian) compressed until
-    /// it packs them per package.
+    /// Compresses moved `versions[]` lists on their own, without dictionary. The writer
+    /// keeps a source's lists (about 100 MB of JSON for Debian) until it packs them per
+    /// package, and keeps them compressed.
     versions: Packer,
 }
 
@@ -590,8 +590,8 @@ pub fn delete_source_rows(tx: &Transaction, source_id: i64) -> rusqlite::Result<
         "DELETE FROM affected_versions WHERE source_id = ?1",
         [source_id],
     )?;
-    // A source of this name may hold NVD, CVE 5 or Anchore rows if an older ward let a
-    // `--source` name cross formats; their foreign keys would block the delete below.
+    // An older ward let a `--source` name cross formats, so a source may contain NVD, CVE 5
+    // or Anchore rows. Their foreign keys would block the delete below.
     for table in ["cve_metric", "cve_ssvc"] {
         tx.execute(
             &format!(

@@ -10,15 +10,12 @@ use rusqlite::Transaction;
 use super::input::{origin, unsupported, OsvBatch, Prepared, Records};
 use super::record::SourceWriter;
 use super::write::{self, SourceMeta};
-use super::{cve, ImportInput, ImportProblem, ImportReport};
+use super::{cve, db_error, ImportInput, ImportProblem, ImportReport};
 use crate::feeds::epss::EpssFile;
 use crate::feeds::kev::KevCatalog;
+use crate::feeds::osv::RecordProblem;
 use crate::progress::{Progress, ProgressUnit};
 use crate::IntelError;
-
-fn db_error(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> IntelError + '_ {
-    move |e| IntelError::database(path, e)
-}
 
 /// Writes one prepared file.
 pub(super) fn store(
@@ -155,34 +152,15 @@ fn store_kev(
     report: &mut ImportReport,
     started: Instant,
 ) -> Result<(), IntelError> {
-    let path = &input.path;
-    let source_id = write::begin_source(tx, "kev", &origin(input)).map_err(db_error(path))?;
-    let stored = write::replace_kev(tx, &catalog).map_err(db_error(path))?;
-    let skipped = catalog.problems.len() as u64;
-    let meta = SourceMeta {
-        name: input
-            .source_name
-            .clone()
-            .unwrap_or_else(|| "kev".to_owned()),
-        format: "kev".to_owned(),
-        origin: origin(input),
+    let feed = TableFeed {
+        format: "kev",
         snapshot_at: catalog.date_released,
         feed_version: catalog.catalog_version.clone(),
-        record_count: stored,
-        skipped_count: skipped,
-        ..download_meta(input)
+        skipped: catalog.problems.len() as u64,
     };
-    write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
-
-    let file = path.display().to_string();
-    report
-        .problems
-        .extend(catalog.problems.into_iter().map(|problem| ImportProblem {
-            file: file.clone(),
-            id: problem.id,
-            message: problem.message,
-        }));
-    finish_report(report, meta, started);
+    let stored = |tx: &Transaction| write::replace_kev(tx, &catalog);
+    store_table_feed(tx, input, feed, stored, report, started)?;
+    add_problems(report, input, catalog.problems);
     Ok(())
 }
 
@@ -194,34 +172,65 @@ fn store_epss(
     report: &mut ImportReport,
     started: Instant,
 ) -> Result<(), IntelError> {
-    let path = &input.path;
-    let source_id = write::begin_source(tx, "epss", &origin(input)).map_err(db_error(path))?;
-    let stored = write::replace_epss(tx, &file).map_err(db_error(path))?;
-    let meta = SourceMeta {
-        name: input
-            .source_name
-            .clone()
-            .unwrap_or_else(|| "epss".to_owned()),
-        format: "epss".to_owned(),
-        origin: origin(input),
+    let feed = TableFeed {
+        format: "epss",
         snapshot_at: score_date,
         feed_version: file.model_version.clone(),
+        skipped: file.problem_count as u64,
+    };
+    let stored = |tx: &Transaction| write::replace_epss(tx, &file);
+    store_table_feed(tx, input, feed, stored, report, started)?;
+    add_problems(report, input, file.problems);
+    Ok(())
+}
+
+/// Facts of a feed that fills one table of its own (KEV, EPSS).
+struct TableFeed {
+    /// Format, which is also the source name.
+    format: &'static str,
+    snapshot_at: Option<DateTime<Utc>>,
+    feed_version: Option<String>,
+    skipped: u64,
+}
+
+/// Replaces a feed's table with `replace`, which returns the rows stored, and records the
+/// feed's source row.
+fn store_table_feed(
+    tx: &Transaction,
+    input: &ImportInput,
+    feed: TableFeed,
+    replace: impl FnOnce(&Transaction) -> rusqlite::Result<u64>,
+    report: &mut ImportReport,
+    started: Instant,
+) -> Result<(), IntelError> {
+    let path = &input.path;
+    let source_id = write::begin_source(tx, feed.format, &origin(input)).map_err(db_error(path))?;
+    let stored = replace(tx).map_err(db_error(path))?;
+    let meta = SourceMeta {
+        name: feed.format.to_owned(),
+        format: feed.format.to_owned(),
+        origin: origin(input),
+        snapshot_at: feed.snapshot_at,
+        feed_version: feed.feed_version,
         record_count: stored,
-        skipped_count: file.problem_count as u64,
+        skipped_count: feed.skipped,
         ..download_meta(input)
     };
     write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
+    finish_report(report, meta, started);
+    Ok(())
+}
 
-    let name = path.display().to_string();
+/// Adds the problems of a file's invalid rows to the report.
+fn add_problems(report: &mut ImportReport, input: &ImportInput, problems: Vec<RecordProblem>) {
+    let file = input.path.display().to_string();
     report
         .problems
-        .extend(file.problems.into_iter().map(|problem| ImportProblem {
-            file: name.clone(),
+        .extend(problems.into_iter().map(|problem| ImportProblem {
+            file: file.clone(),
             id: problem.id,
             message: problem.message,
         }));
-    finish_report(report, meta, started);
-    Ok(())
 }
 
 /// Returns the ecosystem most records name, ties broken by name so the result is stable.

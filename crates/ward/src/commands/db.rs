@@ -250,9 +250,9 @@ fn print_import_report(report: &ImportReport, quiet: bool) {
 /// Files in no feed format that are named one per line; above it they share one line.
 const LISTED_UNKNOWN_FILES: usize = 3;
 
-/// Warns about the files an import left out. Each file in a feed format gets its own line;
-/// files in no feed format (READMEs, checksum lists) share one when there are more than a
-/// few.
+/// Warns about the files an import left out. Each file in a feed format gets its own line,
+/// and files in no feed format (READMEs, checksum lists) share one when there are more than
+/// a few.
 fn print_left_out(files: &[import::UnsupportedFile]) {
     let (unknown, known): (Vec<_>, Vec<_>) = files
         .iter()
