@@ -198,8 +198,13 @@ impl RustsecAdvisory {
     /// that cannot be turned into OSV events; the verbatim strings stay available on
     /// `self`.
     pub fn to_advisory(&self) -> Result<Advisory, RecordError> {
-        let events = affected_events(self.patched.iter().chain(&self.unaffected))
-            .map_err(|message| RecordError::new(Some(self.id.clone()), "versions", message))?;
+        let requirements = (self.patched.iter().map(|text| ("versions.patched", text))).chain(
+            self.unaffected
+                .iter()
+                .map(|text| ("versions.unaffected", text)),
+        );
+        let events = affected_events(requirements)
+            .map_err(|(field, message)| RecordError::new(Some(self.id.clone()), field, message))?;
         let midnight = |date: NaiveDate| -> Option<DateTime<Utc>> {
             date.and_hms_opt(0, 0, 0).map(|time| time.and_utc())
         };
@@ -257,18 +262,25 @@ struct Interval {
     end: Option<Version>,
 }
 
-/// Returns the OSV events of the versions no requirement matches.
+/// Returns the OSV events of the versions no requirement matches. Requirements come with
+/// the field they are from, which an error names.
 fn affected_events<'a>(
-    requirements: impl Iterator<Item = &'a String>,
-) -> Result<Vec<Event>, String> {
+    requirements: impl Iterator<Item = (&'static str, &'a String)>,
+) -> Result<Vec<Event>, (&'static str, String)> {
     let mut intervals = Vec::new();
-    for text in requirements {
-        let requirement = VersionReq::parse(text)
-            .map_err(|error| format!("invalid Cargo requirement `{text}`: {error}"))?;
-        intervals.push(
-            interval_of(&requirement)
-                .ok_or_else(|| format!("requirement `{text}` cannot be written as OSV events"))?,
-        );
+    for (field, text) in requirements {
+        let requirement = VersionReq::parse(text).map_err(|error| {
+            (
+                field,
+                format!("invalid Cargo requirement `{text}`: {error}"),
+            )
+        })?;
+        intervals.push(interval_of(&requirement).ok_or_else(|| {
+            (
+                field,
+                format!("requirement `{text}` cannot be written as OSV events"),
+            )
+        })?);
     }
     intervals.sort_by(|a, b| a.start.cmp(&b.start));
 

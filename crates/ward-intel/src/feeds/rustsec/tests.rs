@@ -25,7 +25,8 @@ Body text.
 
 fn events(requirements: &[&str]) -> Result<Vec<Event>, String> {
     let owned: Vec<String> = requirements.iter().map(|text| (*text).to_owned()).collect();
-    affected_events(owned.iter())
+    affected_events(owned.iter().map(|text| ("versions.patched", text)))
+        .map_err(|(_, message)| message)
 }
 
 fn introduced(version: &str) -> Event {
@@ -145,6 +146,20 @@ fn inexpressible_requirements_are_errors() {
     for requirement in ["> 1.0", "<= 1", "= 1.2", "1.*", "not a requirement"] {
         assert!(events(&[requirement]).is_err(), "{requirement}");
     }
+}
+
+#[test]
+fn requirement_error_names_its_field() {
+    let markdown = HYPER.replace(
+        "patched = [\">= 0.14.10\"]",
+        "patched = [\">= 0.14.10\"]\nunaffected = [\"> 0.1\"]",
+    );
+    let advisory = parse_record(markdown.as_bytes(), "x.md").unwrap();
+
+    let error = advisory.to_advisory().unwrap_err().to_string();
+
+    assert!(error.contains("versions.unaffected"), "{error}");
+    assert!(error.contains("`> 0.1`"), "{error}");
 }
 
 #[test]
