@@ -118,14 +118,36 @@ impl IntelDb {
     ///
     /// A database of an older schema version is first migrated into a new file that
     /// replaces it atomically. Returns [`IntelError::DatabaseMissing`] when the file does
-    /// not exist, [`IntelError::SchemaTooNew`] when a newer ward wrote it, and
+    /// not exist, [`IntelError::DatabaseEmpty`] when it is an empty file,
+    /// [`IntelError::SchemaTooNew`] when a newer ward wrote it, and
     /// [`IntelError::RebuildRequired`] when it stores OSV records in a layout older than
     /// this build reads (an import or update rebuilds it).
     pub fn open(path: &Path) -> Result<IntelDb, IntelError> {
-        if !path.exists() {
-            return Err(IntelError::DatabaseMissing {
-                path: path.to_owned(),
-            });
+        match std::fs::metadata(path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(IntelError::DatabaseMissing {
+                    path: path.to_owned(),
+                })
+            }
+            Err(source) => {
+                return Err(IntelError::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+            Ok(metadata) if metadata.is_dir() => {
+                return Err(IntelError::DatabaseIsDirectory {
+                    path: path.to_owned(),
+                })
+            }
+            // SQLite reads an empty file as an empty database, which the migration below
+            // would then write to. A reader must leave the file unchanged.
+            Ok(metadata) if metadata.len() == 0 => {
+                return Err(IntelError::DatabaseEmpty {
+                    path: path.to_owned(),
+                })
+            }
+            Ok(_) => {}
         }
 
         let conn = open_read_only(path)?;
@@ -182,7 +204,7 @@ impl IntelDb {
             .conn
             .prepare_cached(
                 "WITH RECURSIVE grp(x) AS (
-                     VALUES (?1)
+                     VALUES (?1), (?4)
                      UNION
                      SELECT other FROM alias JOIN grp ON alias.id = grp.x
                          WHERE alias.kind <> ?3
@@ -194,19 +216,16 @@ impl IntelDb {
                  SELECT x FROM grp ORDER BY x",
             )
             .map_err(|e| IntelError::database(&self.path, e))?;
-        let mut ids = statement
+        // The implied CVE seeds the walk too, so that its own aliases (`ALPINE-CVE-…`, a
+        // GHSA) join the group of a `DEBIAN-CVE-…` id.
+        let implied = implied_cve(id).unwrap_or_else(|| id.to_owned());
+        statement
             .query_map(
-                rusqlite::params![id, MAX_ALIAS_GROUP as i64, ALIAS_KIND_RELATED],
+                rusqlite::params![id, MAX_ALIAS_GROUP as i64, ALIAS_KIND_RELATED, implied],
                 |row| row.get::<_, String>(0),
             )
             .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
-            .map_err(|e| IntelError::database(&self.path, e))?;
-        let implied = implied_cve(id);
-        if let Some(cve) = implied.filter(|cve| !ids.contains(cve)) {
-            ids.push(cve);
-            ids.sort();
-        }
-        Ok(ids)
+            .map_err(|e| IntelError::database(&self.path, e))
     }
 
     /// Returns the id of a stored record that equals `id` ignoring ASCII case

@@ -23,6 +23,21 @@ pub enum IntelError {
         path: PathBuf,
     },
 
+    /// The database file exists but is empty, as `touch` or an aborted copy leaves it. It
+    /// holds no data, and reading it writes nothing; an import or update fills it.
+    #[error("intel database `{path}` is an empty file")]
+    DatabaseEmpty {
+        /// Database file.
+        path: PathBuf,
+    },
+
+    /// The database path names a directory.
+    #[error("intel database `{path}` is a directory; `--db` takes the path of a database file")]
+    DatabaseIsDirectory {
+        /// The directory given as the database.
+        path: PathBuf,
+    },
+
     /// The database was written by a newer ward with a schema this build cannot read.
     #[error("intel database `{path}` has schema version {found}, newer than the {supported} this ward supports")]
     SchemaTooNew {
@@ -61,7 +76,7 @@ pub enum IntelError {
     },
 
     /// An input file is not in any format `ward db import` recognises.
-    #[error("`{path}` is not a recognised feed file (expected an OSV zip or JSON record, CISA KEV JSON or FIRST EPSS CSV)")]
+    #[error("`{path}` is not a recognised feed file (expected OSV, NVD, CVE 5, Alpine secdb, RustSec, PyPA, Anchore override, CISA KEV or FIRST EPSS data)")]
     UnknownFormat {
         /// The input file.
         path: PathBuf,
@@ -172,6 +187,32 @@ impl IntelError {
         }
     }
 
+    /// Returns whether the database holds no data at all (missing or an empty file), so
+    /// that a caller can create it rather than fail.
+    pub fn is_no_database(&self) -> bool {
+        matches!(
+            self,
+            IntelError::DatabaseMissing { .. } | IntelError::DatabaseEmpty { .. }
+        )
+    }
+
+    /// Returns whether SQLite found the database file damaged (`SQLITE_CORRUPT`,
+    /// `SQLITE_NOTADB`) while reading it.
+    pub fn is_damaged_database(&self) -> bool {
+        let IntelError::Database { source, .. } = self else {
+            return false;
+        };
+        source
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error_code)
+            .is_some_and(|code| {
+                matches!(
+                    code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                )
+            })
+    }
+
     /// Returns whether the failure means the feed host could not be reached, so that a
     /// caller can suggest `ward db import` instead.
     pub fn is_offline(&self) -> bool {
@@ -184,18 +225,18 @@ impl IntelError {
 }
 
 fn join_errors(errors: &[IntelError]) -> String {
-    let mut text = String::new();
-    for (index, error) in errors.iter().enumerate() {
-        if index > 0 {
-            text.push_str("; ");
-        }
-        text.push_str(&error.to_string());
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
+    let texts: Vec<String> = errors.iter().map(chain_text).collect();
+    texts.join("; ")
+}
+
+/// Joins an error's message and those of its causes with `: `.
+pub(crate) fn chain_text(error: &IntelError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
     }
     text
 }

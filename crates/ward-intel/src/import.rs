@@ -203,7 +203,52 @@ fn import_inner(
     let resolved = resolve_link(db_path);
     let db_path = resolved.as_path();
     let _lock = lock::lock_database(db_path)?;
-    let mut build = Build::start(db_path)?;
+    let first = Build::start(db_path)
+        .and_then(|build| import_into(build, inputs, options, progress, finish));
+    let report = match first {
+        Err(error) if error.is_damaged_database() => {
+            // The header was sound but a page is not: no reader can use the file, so it is
+            // rebuilt from this import's inputs, as a file with a damaged header is.
+            tracing::warn!(
+                path = %db_path.display(),
+                error = %crate::error::chain_text(&error),
+                "existing intel database is damaged; replacing it with the import"
+            );
+            import_into(
+                Build::start_empty(db_path)?,
+                inputs,
+                options,
+                progress,
+                finish,
+            )?
+        }
+        result => result?,
+    };
+
+    tracing::info!(
+        sources = report.sources.len(),
+        records = report
+            .sources
+            .iter()
+            .map(|source| source.records)
+            .sum::<u64>(),
+        skipped = report.problems.len(),
+        elapsed_secs = started.elapsed().as_secs_f64(),
+        "import finished"
+    );
+    Ok(report)
+}
+
+/// Runs the import into the working copy `build`, then swaps it in.
+fn import_into(
+    mut build: Build,
+    inputs: &[ImportInput],
+    options: ImportOptions,
+    progress: &dyn Progress,
+    finish: &dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>,
+) -> Result<ImportReport, IntelError> {
+    let db_path = build.target().to_owned();
+    let db_path = db_path.as_path();
     let mut report = ImportReport::default();
 
     {
@@ -232,18 +277,6 @@ fn import_inner(
         tx.commit().map_err(|e| IntelError::database(db_path, e))?;
     }
     build.finish()?;
-
-    tracing::info!(
-        sources = report.sources.len(),
-        records = report
-            .sources
-            .iter()
-            .map(|source| source.records)
-            .sum::<u64>(),
-        skipped = report.problems.len(),
-        elapsed_secs = started.elapsed().as_secs_f64(),
-        "import finished"
-    );
     Ok(report)
 }
 

@@ -461,6 +461,17 @@ fn aliases_are_followed_transitively() {
         db.aliases("DEBIAN-CVE-2024-7").unwrap(),
         ["CVE-2024-7", "DEBIAN-CVE-2024-7"]
     );
+    // An id with no record of its own reaches its CVE's whole group.
+    assert_eq!(
+        db.aliases("UBUNTU-CVE-2024-1000").unwrap(),
+        [
+            "CVE-2024-1000",
+            "DEBIAN-CVE-2024-1000",
+            "GHSA-aaaa",
+            "PYSEC-2024-1",
+            "UBUNTU-CVE-2024-1000"
+        ]
+    );
     assert_eq!(db.related("PYSEC-2024-1").unwrap(), ["CVE-2024-9999"]);
     assert_eq!(Intel::aliases(&db, "GHSA-aaaa").unwrap(), expected);
 }
@@ -495,6 +506,54 @@ fn open_missing_database() {
         matches!(error, IntelError::DatabaseMissing { .. }),
         "{error:?}"
     );
+}
+
+#[test]
+fn empty_database_file_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    std::fs::write(&db_path, b"").unwrap();
+
+    let error = IntelDb::open(&db_path).unwrap_err();
+
+    assert!(
+        matches!(error, IntelError::DatabaseEmpty { .. }) && error.is_no_database(),
+        "{error:?}"
+    );
+    assert_eq!(std::fs::metadata(&db_path).unwrap().len(), 0);
+
+    import(
+        &db_path,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap();
+    assert_eq!(sources(&db_path).len(), 1);
+}
+
+#[test]
+fn directory_as_database_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_dir = dir.path().join("intel");
+    std::fs::create_dir(&db_dir).unwrap();
+
+    let error = IntelDb::open(&db_dir).unwrap_err();
+    assert!(
+        matches!(error, IntelError::DatabaseIsDirectory { ref path } if *path == db_dir),
+        "{error:?}"
+    );
+
+    let error = import(
+        &db_dir,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, IntelError::DatabaseIsDirectory { .. }),
+        "{error:?}"
+    );
+    assert!(db_dir.is_dir());
 }
 
 #[test]
@@ -602,6 +661,24 @@ fn damaged_database_file_is_replaced() {
     assert_eq!(report.sources.len(), 1);
     let db = IntelDb::open(&db_path).unwrap();
     assert_eq!(db.sources().unwrap()[0].name, "osv:Debian");
+}
+
+#[test]
+fn database_with_damaged_pages_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let zip = debian_zip(dir.path());
+    import(&db_path, &[ImportInput::new(&zip)], &NoProgress).unwrap();
+    // Keep the header page and overwrite every other page, as a bad disk block might.
+    let mut bytes = std::fs::read(&db_path).unwrap();
+    assert!(bytes.len() > 8192, "{} bytes", bytes.len());
+    bytes[4096..].fill(0xA5);
+    std::fs::write(&db_path, &bytes).unwrap();
+
+    let report = import(&db_path, &[ImportInput::new(&zip)], &NoProgress).unwrap();
+
+    assert_eq!(report.sources.len(), 1);
+    assert_eq!(sources(&db_path), [("osv:Debian".to_owned(), 3)]);
 }
 
 #[test]

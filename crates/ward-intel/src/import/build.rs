@@ -23,6 +23,16 @@ impl Build {
     /// Creates the working copy: a copy of `target` when it exists, else an empty
     /// database, migrated to the current schema.
     pub fn start(target: &Path) -> Result<Build, IntelError> {
+        Build::begin(target, true)
+    }
+
+    /// Creates an empty working copy that will replace `target` whatever it contains. An
+    /// import uses it when it found the pages of the existing database damaged.
+    pub fn start_empty(target: &Path) -> Result<Build, IntelError> {
+        Build::begin(target, false)
+    }
+
+    fn begin(target: &Path, copy_existing: bool) -> Result<Build, IntelError> {
         let dir = match target.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
@@ -31,8 +41,13 @@ impl Build {
             path: target.to_owned(),
             source,
         })?;
+        if target.is_dir() {
+            return Err(IntelError::DatabaseIsDirectory {
+                path: target.to_owned(),
+            });
+        }
         let temp = new_temp_file(target)?;
-        if target.exists() {
+        if copy_existing && target.exists() {
             fs_err::copy(target, temp.path()).map_err(|source| IntelError::Read {
                 path: target.to_owned(),
                 source,
@@ -91,6 +106,11 @@ impl Build {
             temp,
             conn,
         })
+    }
+
+    /// Returns the database the working copy will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
     }
 
     /// Returns the connection to the working copy.
