@@ -32,7 +32,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Log errors only and hide progress bars.
+    /// Print errors only: no warnings, summaries or progress bars.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         allocator::keep_freed_memory_briefly();
     }
     logging::init(cli.global.verbose, cli.global.quiet);
+    printer::set_quiet(cli.global.quiet);
 
     match run(cli) {
         Ok(status) => status.into(),

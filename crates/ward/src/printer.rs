@@ -1,5 +1,15 @@
 //! Messages for the user on stderr: errors with their causes, warnings and hints.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by `--quiet`: warnings are dropped, errors still print.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Drops every later [`warn_user`] message, as `--quiet` asks ("errors only").
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
 /// A hint attached to an error, printed as `hint: …` after the causes.
 #[derive(Debug)]
 pub struct Hint(pub String);
@@ -58,8 +68,11 @@ pub fn with_hint(error: anyhow::Error, hint: impl Into<String>) -> anyhow::Error
     error.context(Hint(hint.into()))
 }
 
-/// Prints a warning meant for the user (not a log line) on stderr.
+/// Prints a warning meant for the user (not a log line) on stderr, unless `--quiet` is set.
 pub fn warn_user(message: &str) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
     line(&format!("warning: {message}"));
 }
 

@@ -167,6 +167,32 @@ fn invalid_record_is_skipped_with_warning() {
         "{stderr}"
     );
     assert!(stderr.contains("BAD.json: record `BAD-1`"), "{stderr}");
+
+    let quiet = ward(&db, &["--quiet", "db", "import", &records]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(text(&quiet.stderr), "");
+    assert_eq!(text(&quiet.stdout), "");
+}
+
+#[test]
+fn empty_or_directory_database_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, b"").unwrap();
+
+    for args in [&["db", "status"][..], &["vuln", "show", "CVE-2024-0001"]] {
+        let output = ward(&empty, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("is an empty file"), "{stderr}");
+        assert!(stderr.contains("hint: create it with"), "{stderr}");
+    }
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+
+    let status = ward(dir.path(), &["db", "status"]);
+    assert_eq!(status.status.code(), Some(2));
+    let stderr = text(&status.stderr);
+    assert!(stderr.contains("is a directory"), "{stderr}");
 }
 
 #[test]
@@ -469,6 +495,23 @@ fn reserved_source_name_is_rejected() {
 
 /// Names that another feed owns, or that `db status` could not show, are refused for every
 /// format, and the real feed still imports afterwards.
+#[test]
+fn source_name_takes_one_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let (records, kev, _) = feed_files(dir.path());
+
+    let import = ward(&db, &["db", "import", "--source", "mine", &records, &kev]);
+
+    assert_eq!(import.status.code(), Some(2));
+    let stderr = text(&import.stderr);
+    assert!(
+        stderr.contains("takes one PATH, but 2 were given"),
+        "{stderr}"
+    );
+    assert!(!db.exists());
+}
+
 #[test]
 fn source_names_are_checked_for_every_feed() {
     let dir = tempfile::tempdir().unwrap();

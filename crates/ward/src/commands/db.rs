@@ -52,8 +52,9 @@ pub struct ImportArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Source name to store every path under, replacing the name derived from the
-    /// content (`osv:<Ecosystem>` for an OSV export, `kev`, `epss`).
+    /// Source name to store the path under, replacing the name derived from the content
+    /// (`osv:<Ecosystem>` for an OSV export, `kev`, `epss`). Takes a single PATH; a
+    /// directory of records becomes one source.
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
 
@@ -173,6 +174,17 @@ pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::R
 
 fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatus> {
     let path = db_path(global)?;
+    if let (Some(name), true) = (&args.source, args.paths.len() > 1) {
+        // Each input replaces the source of its name, so several inputs under one name
+        // would leave only the last one's records.
+        return Err(printer::with_hint(
+            anyhow::anyhow!(
+                "`--source {name}` names one source and takes one PATH, but {} were given",
+                args.paths.len()
+            ),
+            "put the files in one directory and import that, or import each under its own name",
+        ));
+    }
     let inputs: Vec<ImportInput> = args
         .paths
         .iter()
@@ -412,10 +424,11 @@ fn has_nvd_source(path: &std::path::Path) -> bool {
         })
 }
 
-fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatus> {
-    let path = db_path(global)?;
-    let db = IntelDb::open(&path).map_err(|error| {
-        if matches!(error, IntelError::DatabaseMissing { .. }) {
+/// Opens the database for a command that only reads it. When the database is missing or
+/// empty, the error carries a hint on how to create it.
+pub fn open_existing(path: &std::path::Path) -> anyhow::Result<IntelDb> {
+    IntelDb::open(path).map_err(|error| {
+        if error.is_no_database() {
             with_hint(
                 &error,
                 "create it with `ward db update` or `ward db import PATH…`",
@@ -423,7 +436,12 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
         } else {
             error.into()
         }
-    })?;
+    })
+}
+
+fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatus> {
+    let path = db_path(global)?;
+    let db = open_existing(&path)?;
     let sources = db.sources()?;
     let now = Utc::now();
 

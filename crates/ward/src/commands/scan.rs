@@ -391,7 +391,7 @@ fn open_database(
 ) -> anyhow::Result<Option<IntelDb>> {
     match IntelDb::open(path) {
         Ok(db) => return Ok(Some(db)),
-        Err(IntelError::DatabaseMissing { .. }) => {}
+        Err(error) if error.is_no_database() => {}
         Err(error @ IntelError::NotADatabase { .. }) => {
             return Err(printer::with_hint(
                 anyhow::Error::new(error),
@@ -412,7 +412,7 @@ fn open_database(
 
     if args.offline {
         warnings.push(format!(
-            "the intel database `{}` does not exist and `--offline` forbids downloading it, so no package was matched against advisories",
+            "the intel database `{}` holds no data and `--offline` forbids downloading it, so no package was matched against advisories",
             path.display()
         ));
         return Ok(None);

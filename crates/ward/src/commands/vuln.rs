@@ -6,7 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use ward_intel::{AffectedPackage, IntelDb, RansomwareUse, ScoredSeverity, Vulnerability};
 
 use crate::cli::GlobalArgs;
-use crate::commands::db::{db_path, write_stdout};
+use crate::commands::db::{db_path, open_existing, write_stdout};
 use crate::exit::ExitStatus;
 use crate::printer;
 
@@ -57,7 +57,7 @@ pub fn run(global: &GlobalArgs, args: VulnArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn show(global: &GlobalArgs, args: ShowArgs) -> anyhow::Result<ExitStatus> {
-    let db = IntelDb::open(&db_path(global)?)?;
+    let db = open_existing(&db_path(global)?)?;
     let Some(mut vulnerability) = find(&db, &args.id)? else {
         let error = anyhow::anyhow!(
             "vulnerability `{}` not found in the intel database",
