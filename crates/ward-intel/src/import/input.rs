@@ -220,7 +220,7 @@ const FEED_MARKERS: [(&[u8], &str); 4] = [
 ];
 
 /// Adds the files of a directory: its OSV record files as one unit first, then every other
-/// feed file on its own.
+/// feed file on its own, largest first.
 fn plan_directory(
     input: &ImportInput,
     units: &mut Vec<Unit>,
@@ -258,6 +258,12 @@ fn plan_directory(
             kind: UnitKind::RecordFiles(record_files),
         });
     }
+    // Largest first: the writer stores files in order, so a large file last (an OSV
+    // Debian export) left the preparers idle while the writer finished it alone. The sort
+    // is stable, so files of equal size keep their path order.
+    other_files.sort_by_cached_key(|(file, _)| {
+        std::cmp::Reverse(std::fs::metadata(file).map_or(0, |metadata| metadata.len()))
+    });
     // Files found by walking are imported like named ones, except that a file in no
     // known format is left out with a warning instead of failing the import.
     units.extend(other_files.into_iter().map(|(file, feed)| Unit {
