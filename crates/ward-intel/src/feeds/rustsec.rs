@@ -63,6 +63,8 @@ pub struct RustsecAdvisory {
     pub unaffected: Vec<String>,
     /// `affected.functions`: paths (`hyper::proto::h1::decode`) with their requirements.
     pub affected_functions: Vec<(String, Vec<String>)>,
+    /// The file the advisory was read from (an archive entry name), for errors.
+    pub location: String,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +165,7 @@ pub fn parse_record(markdown: &[u8], location: &str) -> Result<RustsecAdvisory, 
             .affected
             .map(|affected| affected.functions.into_iter().collect())
             .unwrap_or_default(),
+        location: location.to_owned(),
     })
 }
 
@@ -203,8 +206,13 @@ impl RustsecAdvisory {
                 .iter()
                 .map(|text| ("versions.unaffected", text)),
         );
-        let events = affected_events(requirements)
-            .map_err(|(field, message)| RecordError::new(Some(self.id.clone()), field, message))?;
+        let events = affected_events(requirements).map_err(|(field, message)| {
+            RecordError::new(
+                Some(self.id.clone()),
+                self.location.clone(),
+                format!("`{field}`: {message}"),
+            )
+        })?;
         let midnight = |date: NaiveDate| -> Option<DateTime<Utc>> {
             date.and_hms_opt(0, 0, 0).map(|time| time.and_utc())
         };

@@ -158,7 +158,8 @@ fn requirement_error_names_its_field() {
 
     let error = advisory.to_advisory().unwrap_err().to_string();
 
-    assert!(error.contains("versions.unaffected"), "{error}");
+    assert!(error.contains("at x.md"), "{error}");
+    assert!(error.contains("`versions.unaffected`"), "{error}");
     assert!(error.contains("`> 0.1`"), "{error}");
 }
 
