@@ -275,6 +275,49 @@ fn truncated_zip_leaves_database_unchanged() {
 }
 
 #[test]
+fn zip_entry_with_bad_checksum_fails_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    import(
+        &db_path,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap();
+    let before = std::fs::read(&db_path).unwrap();
+    // Stored entries keep the record text as is, so one changed byte breaks its CRC.
+    let damaged = dir.path().join("damaged.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&damaged).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (id, package) in [("CVE-2024-0001", "openssl"), ("CVE-2024-0009", "zlib")] {
+        zip.start_file(format!("{id}.json"), stored).unwrap();
+        let text = record(id, "Debian:12", package, "1.0-1");
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let at = bytes
+        .windows(4)
+        .position(|window| window == b"zlib")
+        .unwrap();
+    bytes[at] = b'Z';
+    std::fs::write(&damaged, &bytes).unwrap();
+
+    let error = import(&db_path, &[ImportInput::new(&damaged)], &NoProgress).unwrap_err();
+
+    let IntelError::InvalidFile { path, reason } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*path, damaged);
+    assert!(
+        reason.contains("CVE-2024-0009.json` is damaged"),
+        "{reason}"
+    );
+    assert_eq!(std::fs::read(&db_path).unwrap(), before);
+}
+
+#[test]
 fn missing_and_unknown_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
@@ -474,6 +517,23 @@ fn aliases_are_followed_transitively() {
     );
     assert_eq!(db.related("PYSEC-2024-1").unwrap(), ["CVE-2024-9999"]);
     assert_eq!(Intel::aliases(&db, "GHSA-aaaa").unwrap(), expected);
+}
+
+#[test]
+fn feed_of_invalid_rows_keeps_stored_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let good = dir.path().join("epss.csv");
+    std::fs::write(&good, EPSS).unwrap();
+    import(&db_path, &[ImportInput::new(&good)], &NoProgress).unwrap();
+    let bad = dir.path().join("epss-bad.csv");
+    std::fs::write(&bad, "cve,epss,percentile\nCVE-2024-0001,high,0.9\n").unwrap();
+
+    let report = import(&db_path, &[ImportInput::new(&bad)], &NoProgress).unwrap();
+
+    assert!(report.sources.is_empty(), "{:?}", report.sources);
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(sources(&db_path), [("epss".to_owned(), 2)]);
 }
 
 #[test]

@@ -25,6 +25,15 @@ pub enum ArchiveError {
     /// The tar stream or its gzip layer is corrupt or truncated.
     #[error("invalid tar.gz archive")]
     Tar(#[source] std::io::Error),
+    /// An entry's data is damaged (a bad local header, CRC or deflate stream), so the
+    /// archive is not the file its publisher wrote.
+    #[error("archive entry `{name}` is damaged: {message}")]
+    DamagedEntry {
+        /// Entry name, or its position when the header is unreadable.
+        name: String,
+        /// The reader's error.
+        message: String,
+    },
 }
 
 /// Returns whether an entry name stays inside the archive's root: relative, and without
@@ -40,8 +49,8 @@ pub fn is_safe_entry_name(name: &str) -> bool {
 }
 
 /// Calls `on_entry(name, bytes)` for every file entry of a zip archive that `select`
-/// accepts by name. A per-entry problem (unsafe name, read failure, oversized entry) goes
-/// to `on_error` instead.
+/// accepts by name. An unsafe name or an oversized entry goes to `on_error` instead, and
+/// damaged entry data fails the whole archive.
 pub fn for_each_zip_entry<R, W, F, E>(
     reader: R,
     select: W,
@@ -56,17 +65,12 @@ where
 {
     let mut archive = zip::ZipArchive::new(reader).map_err(ArchiveError::Zip)?;
     for index in 0..archive.len() {
-        let mut entry = match archive.by_index(index) {
-            Ok(entry) => entry,
-            Err(error) => {
-                on_error(RecordError::new(
-                    None,
-                    format!("zip entry #{index}"),
-                    format!("unreadable entry: {error}"),
-                ));
-                continue;
-            }
-        };
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|error| ArchiveError::DamagedEntry {
+                name: format!("#{index}"),
+                message: error.to_string(),
+            })?;
         if entry.is_dir() {
             continue;
         }
@@ -84,7 +88,13 @@ where
         }
         match read_limited(&mut entry) {
             Ok(bytes) => on_entry(&name, bytes),
-            Err(message) => on_error(RecordError::new(None, name, message)),
+            Err(EntryError::TooLarge(message)) => on_error(RecordError::new(None, name, message)),
+            Err(EntryError::Damaged(error)) => {
+                return Err(ArchiveError::DamagedEntry {
+                    name,
+                    message: error.to_string(),
+                })
+            }
         }
     }
     Ok(())
@@ -149,24 +159,38 @@ where
         }
         match read_limited(&mut entry) {
             Ok(bytes) => on_entry(&name, bytes),
-            Err(message) => on_error(RecordError::new(None, name, message)),
+            Err(EntryError::TooLarge(message)) => on_error(RecordError::new(None, name, message)),
+            Err(EntryError::Damaged(error)) => {
+                return Err(ArchiveError::DamagedEntry {
+                    name,
+                    message: error.to_string(),
+                })
+            }
         }
     }
     Ok(())
 }
 
-fn read_limited(reader: &mut impl Read) -> Result<Vec<u8>, String> {
+fn read_limited(reader: &mut impl Read) -> Result<Vec<u8>, EntryError> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_ENTRY_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|error| format!("failed to read entry: {error}"))?;
+        .map_err(EntryError::Damaged)?;
     if bytes.len() as u64 > MAX_ENTRY_BYTES {
-        return Err(format!(
+        return Err(EntryError::TooLarge(format!(
             "entry is larger than the {MAX_ENTRY_BYTES}-byte limit; skipped"
-        ));
+        )));
     }
     Ok(bytes)
+}
+
+/// Why an entry could not be read.
+enum EntryError {
+    /// The entry is over [`MAX_ENTRY_BYTES`]: that entry is skipped.
+    TooLarge(String),
+    /// The data failed to decompress or to match its checksum: the archive is damaged.
+    Damaged(std::io::Error),
 }
 
 #[cfg(test)]
@@ -232,6 +256,36 @@ mod tests {
             |_| {},
         );
         assert!(matches!(result, Err(ArchiveError::Zip(_))), "{result:?}");
+    }
+
+    #[test]
+    fn zip_entry_with_bad_checksum_is_rejected() {
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            writer
+                .start_file("a.json", stored)
+                .expect("start zip entry");
+            writer
+                .write_all(b"{\"id\": \"A-1\"}")
+                .expect("write zip entry");
+            writer.finish().expect("finish zip");
+        }
+        let mut bytes = buffer.into_inner();
+        let at = bytes
+            .windows(3)
+            .position(|window| window == b"A-1")
+            .unwrap();
+        bytes[at] = b'B';
+
+        let result = for_each_zip_entry(Cursor::new(bytes), |_| true, |_, _| {}, |_| {});
+
+        let Err(ArchiveError::DamagedEntry { name, .. }) = result else {
+            panic!("{result:?}");
+        };
+        assert_eq!(name, "a.json");
     }
 
     #[test]

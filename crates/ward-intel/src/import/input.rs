@@ -8,7 +8,8 @@
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::sync::{mpsc, Arc};
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
@@ -172,7 +173,7 @@ pub(super) enum Records {
     /// when a worker stopped early.
     Streamed {
         receiver: mpsc::Receiver<Vec<Item>>,
-        failed: Arc<AtomicBool>,
+        failed: Arc<Failure>,
     },
     /// Read in full before the batch was handed over.
     Ready(Vec<Item>),
@@ -566,7 +567,7 @@ fn prepare_record_files<'scope>(
                          one record"
                     ),
                 };
-                return (name, Err(problem));
+                return Ok((name, Err(problem)));
             }
             let bytes = match fs_err::read(file) {
                 Ok(bytes) => bytes,
@@ -575,10 +576,10 @@ fn prepare_record_files<'scope>(
                         id: None,
                         message: error.to_string(),
                     };
-                    return (name, Err(problem));
+                    return Ok((name, Err(problem)));
                 }
             };
-            (name, PreparedRecord::from_json(&bytes).map(Some))
+            Ok((name, PreparedRecord::from_json(&bytes).map(Some)))
         }) as EntryReader
     });
     let entries = Entries {
@@ -705,54 +706,47 @@ fn date_from_file_name(path: &Path) -> Option<DateTime<Utc>> {
     Some(date.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
-fn read_zip_entry(
-    archive: &mut zip::ZipArchive<Cursor<SharedBytes>>,
-    index: usize,
-) -> (String, EntryResult) {
+/// Reads and parses one zip entry. An entry whose data is damaged (a bad header, CRC or
+/// deflate stream) is `Err`, because it means the archive is damaged as a whole.
+fn read_zip_entry(archive: &mut zip::ZipArchive<Cursor<SharedBytes>>, index: usize) -> EntryRead {
     let problem = |message: String| osv::RecordProblem { id: None, message };
-    let mut entry = match archive.by_index(index) {
-        Ok(entry) => entry,
-        Err(error) => {
-            return (
-                format!("entry {index}"),
-                Err(problem(format!("unreadable zip entry: {error}"))),
-            )
-        }
-    };
+    let mut entry = archive
+        .by_index(index)
+        .map_err(|error| format!("zip entry {index} is unreadable: {error}"))?;
     let name = entry.name().to_owned();
     #[cfg(test)]
     if name == tests::PANIC_ENTRY {
         panic!("test panic while reading {name}");
     }
     if entry.is_dir() {
-        return (name, Ok(None));
+        return Ok((name, Ok(None)));
     }
     // Nothing is extracted, but a name escaping the archive root marks a crafted archive.
     if entry.enclosed_name().is_none() {
-        return (
+        return Ok((
             name,
             Err(problem(
                 "unsafe entry path (absolute or with `..`)".to_owned(),
             )),
-        );
+        ));
     }
     if entry.size() > MAX_RECORD_BYTES {
-        return (
+        return Ok((
             name,
             Err(problem(format!(
                 "entry of {} bytes exceeds the {MAX_RECORD_BYTES}-byte limit",
                 entry.size()
             ))),
-        );
+        ));
     }
     let mut bytes = Vec::with_capacity(entry.size() as usize);
     if let Err(error) = (&mut entry)
         .take(MAX_RECORD_BYTES + 1)
         .read_to_end(&mut bytes)
     {
-        return (name, Err(problem(format!("corrupt zip entry: {error}"))));
+        return Err(format!("zip entry `{name}` is damaged: {error}"));
     }
-    (name, PreparedRecord::from_json(&bytes).map(Some))
+    Ok((name, PreparedRecord::from_json(&bytes).map(Some)))
 }
 
 fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
@@ -839,7 +833,33 @@ pub(super) fn check_source_name(input: &ImportInput, format: &str) -> Result<(),
 }
 
 type EntryResult = Result<Option<PreparedRecord>, osv::RecordProblem>;
-type EntryReader = Box<dyn FnMut(usize) -> (String, EntryResult) + Send>;
+/// An entry's name and record, or why the whole input is damaged.
+type EntryRead = Result<(String, EntryResult), String>;
+type EntryReader = Box<dyn FnMut(usize) -> EntryRead + Send>;
+
+/// Why the workers of a streamed source stopped early, if they did; the writer then
+/// imports nothing of that source.
+#[derive(Default)]
+pub(super) struct Failure(Mutex<Option<String>>);
+
+impl Failure {
+    /// Records `reason`, keeping the first one.
+    fn set(&self, reason: String) {
+        let mut slot = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        slot.get_or_insert(reason);
+    }
+
+    /// Returns the first reason recorded.
+    pub(super) fn reason(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
 /// Creates a reader of entries by index; each thread gets its own (a zip archive handle
 /// is not shared).
 type MakeReader = Arc<dyn Fn() -> EntryReader + Send + Sync>;
@@ -889,7 +909,7 @@ fn stream_osv<'scope>(
         .clamp(1, 8);
 
     let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(CHANNEL_BATCHES);
-    let failed = Arc::new(AtomicBool::new(false));
+    let failed = Arc::new(Failure::default());
     let mut samples = Some(samples);
     for _ in 0..threads {
         let sender = sender.clone();
@@ -939,7 +959,15 @@ fn stream_osv<'scope>(
                     if sampled[index] {
                         continue;
                     }
-                    let (entry, result) = read(index);
+                    let (entry, result) = match read(index) {
+                        Ok(read) => read,
+                        Err(reason) => {
+                            failed.set(reason);
+                            // The other workers stop at their next entry.
+                            next.store(count, Ordering::Relaxed);
+                            return;
+                        }
+                    };
                     let item = (file_name(entry), encode(&mut encoder, result));
                     if !push(&mut batch, item) {
                         return;
@@ -950,7 +978,7 @@ fn stream_osv<'scope>(
                 }
             });
             if std::panic::catch_unwind(run).is_err() {
-                failed.store(true, Ordering::SeqCst);
+                failed.set("internal error while reading its records".to_owned());
             }
         }));
     }
@@ -1010,11 +1038,12 @@ fn train_codec(
 
     let read_samples = |indices: &[usize]| -> Vec<(usize, String, EntryResult)> {
         let mut read = make_reader();
+        // A damaged entry is left to the workers, which stop the source on it.
         indices
             .iter()
-            .map(|&index| {
-                let (name, result) = read(index);
-                (index, name, result)
+            .filter_map(|&index| {
+                let (name, result) = read(index).ok()?;
+                Some((index, name, result))
             })
             .collect()
     };

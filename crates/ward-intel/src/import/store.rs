@@ -1,7 +1,6 @@
 //! Storing prepared files in the open transaction, on the thread that owns it.
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -108,10 +107,10 @@ fn store_osv(
         }
     }
     bar.finish();
-    if failed.is_some_and(|failed| failed.load(Ordering::SeqCst)) {
+    if let Some(reason) = failed.and_then(|failed| failed.reason()) {
         return Err(IntelError::InvalidFile {
             path: path.clone(),
-            reason: "internal error while reading its records; nothing was imported".to_owned(),
+            reason: format!("{reason}; nothing was imported"),
         });
     }
     writer.finish().map_err(db_error(path))?;
@@ -156,6 +155,7 @@ fn store_kev(
         format: "kev",
         snapshot_at: catalog.date_released,
         feed_version: catalog.catalog_version.clone(),
+        valid: catalog.entries.len(),
         skipped: catalog.problems.len() as u64,
     };
     let stored = |tx: &Transaction| write::replace_kev(tx, &catalog);
@@ -176,6 +176,7 @@ fn store_epss(
         format: "epss",
         snapshot_at: score_date,
         feed_version: file.model_version.clone(),
+        valid: file.scores.len(),
         skipped: file.problem_count as u64,
     };
     let stored = |tx: &Transaction| write::replace_epss(tx, &file);
@@ -190,6 +191,8 @@ struct TableFeed {
     format: &'static str,
     snapshot_at: Option<DateTime<Utc>>,
     feed_version: Option<String>,
+    /// Entries that parsed.
+    valid: usize,
     skipped: u64,
 }
 
@@ -204,6 +207,11 @@ fn store_table_feed(
     started: Instant,
 ) -> Result<(), IntelError> {
     let path = &input.path;
+    if feed.valid == 0 && feed.skipped > 0 {
+        // As for OSV files: a file of invalid entries only would empty the stored table.
+        tracing::debug!(file = %path.display(), skipped = feed.skipped, "no valid entry; no source written");
+        return Ok(());
+    }
     let source_id = write::begin_source(tx, feed.format, &origin(input)).map_err(db_error(path))?;
     let stored = replace(tx).map_err(db_error(path))?;
     let meta = SourceMeta {
