@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Set by `--quiet`: warnings are dropped, errors still print.
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// Drops every later [`warn_user`] message, as `--quiet` asks ("errors only").
+/// Drops every later [`warn_user`] message, as `--quiet` promises ("errors only").
 pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
@@ -81,6 +81,8 @@ pub fn warn_user(message: &str) {
 pub fn line(text: &str) {
     use std::io::Write;
 
+    // Messages may quote feed text (record ids, file names inside archives).
+    let text = crate::output::terminal::escape_controls(text, true);
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 

@@ -192,3 +192,30 @@ fn aliases_leave_out_primary_id() {
         "{table}"
     );
 }
+
+#[test]
+fn terminal_controls_in_feed_text_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+    let record = dir.path().join("GHSA-ctrl.json");
+    std::fs::write(
+        &record,
+        r#"{"id": "GHSA-ctrl-ctrl-ctrl", "modified": "2025-01-02T03:04:05Z",
+            "summary": "hello \u001b[31mRED\u001b]0;pwned\u0007 over\rwrite \u202eexe",
+            "affected": [{"package": {"ecosystem": "npm", "name": "evil\u001b[2J"},
+                          "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]}"#,
+    )
+    .unwrap();
+    let import = ward(&db, &["db", "import", &record.display().to_string()]);
+    assert_eq!(import.status.code(), Some(0), "{}", text(&import.stderr));
+
+    let output = ward(&db, &["vuln", "show", "GHSA-ctrl-ctrl-ctrl"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for raw in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+        assert!(!stdout.contains(raw), "{raw:?} in {stdout}");
+    }
+    assert!(stdout.contains(r"hello \u{1b}[31mRED"), "{stdout}");
+    assert!(stdout.contains(r"evil\u{1b}[2J"), "{stdout}");
+}

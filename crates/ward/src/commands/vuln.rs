@@ -8,6 +8,7 @@ use ward_intel::{AffectedPackage, IntelDb, RansomwareUse, ScoredSeverity, Vulner
 use crate::cli::GlobalArgs;
 use crate::commands::db::{db_path, open_existing, write_stdout};
 use crate::exit::ExitStatus;
+use crate::output::terminal::escape_controls;
 use crate::printer;
 
 /// Arguments of `ward vuln`.
@@ -75,7 +76,8 @@ fn show(global: &GlobalArgs, args: ShowArgs) -> anyhow::Result<ExitStatus> {
 
     let out = match args.format {
         ShowFormat::Json => serde_json::to_string_pretty(&vulnerability)? + "\n",
-        ShowFormat::Table => render(&vulnerability),
+        // Feed text may hold terminal escape sequences; the layout's own line breaks stay.
+        ShowFormat::Table => escape_controls(&render(&vulnerability), true).into_owned(),
     };
     write_stdout(&out)?;
     Ok(ExitStatus::Success)

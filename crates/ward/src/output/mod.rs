@@ -5,6 +5,7 @@
 //! raises [`SCAN_SCHEMA_VERSION`].
 
 pub mod table;
+pub mod terminal;
 
 use std::collections::BTreeMap;
 

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use owo_colors::{OwoColorize, Style};
+
+use super::terminal::escape_controls;
 use ward_risk::{Recommendation, RecommendationKind, SeverityLevel};
 
 use super::ScanReport;
@@ -65,7 +67,10 @@ fn write_without_data(out: &mut String, report: &ScanReport, paint: Painter) {
             out,
             "{}",
             paint.apply(
-                &format!("{rows} packages not assessed: no advisory data for {ecosystem}."),
+                &escape_controls(
+                    &format!("{rows} packages not assessed: no advisory data for {ecosystem}."),
+                    false
+                ),
                 Style::new().yellow().bold()
             )
         );
@@ -108,8 +113,10 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
         .unwrap_or_else(|| "unknown OS".to_owned());
     let _ = writeln!(
         out,
-        "{} {host} ({os})",
-        paint.apply("ward scan:", Style::new().bold())
+        "{} {} ({})",
+        paint.apply("ward scan:", Style::new().bold()),
+        escape_controls(host, false),
+        escape_controls(&os, false)
     );
 
     let ecosystems: Vec<String> = report
@@ -118,20 +125,20 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
         .iter()
         .map(|(ecosystem, count)| format!("{ecosystem} {count}"))
         .collect();
+    let ecosystems = if ecosystems.is_empty() {
+        "none".to_owned()
+    } else {
+        ecosystems.join(", ")
+    };
     let _ = writeln!(
         out,
         "packages: {} ({})",
         report.inventory.software_count,
-        if ecosystems.is_empty() {
-            "none".to_owned()
-        } else {
-            ecosystems.join(", ")
-        }
+        escape_controls(&ecosystems, false)
     );
 
     let sources = source_summary(&report.database.sources);
-    let _ = writeln!(
-        out,
+    let line = format!(
         "intel database: {}{}",
         report.database.path,
         if sources.is_empty() {
@@ -140,6 +147,7 @@ fn write_header(out: &mut String, report: &ScanReport, paint: Painter) {
             format!(" ({})", sources.join(", "))
         }
     );
+    let _ = writeln!(out, "{}", escape_controls(&line, false));
 }
 
 /// Lists the database's sources with their snapshot dates. Families of more than
@@ -280,8 +288,9 @@ struct Cell {
 
 impl Cell {
     fn new(text: impl Into<String>, style: Style) -> Self {
+        let text = text.into();
         Self {
-            text: text.into(),
+            text: escape_controls(&text, false).into_owned(),
             style,
         }
     }
