@@ -25,7 +25,9 @@ use crate::{Advisory, EpssScore, Intel, IntelError, KevEntry, RansomwareUse, Sev
 pub use cve::{CpeConfigurations, CveMetric, CveRecord, MetricRole, SsvcDecision};
 #[cfg(test)]
 pub(crate) use schema::migrate_to;
-pub(crate) use schema::{migrate, version as schema_version, REBUILD_BELOW, SCHEMA_VERSION};
+pub(crate) use schema::{
+    is_foreign, migrate, version as schema_version, REBUILD_BELOW, SCHEMA_VERSION,
+};
 pub(crate) use stored::StoredJson;
 
 use packed::{DictionaryKind, Unpackers};
@@ -152,6 +154,11 @@ impl IntelDb {
 
         let conn = open_read_only(path)?;
         let version = schema_version(&conn).map_err(|e| IntelError::database(path, e))?;
+        if is_foreign(&conn).map_err(|e| IntelError::database(path, e))? {
+            return Err(IntelError::ForeignDatabase {
+                path: path.to_owned(),
+            });
+        }
         if version > SCHEMA_VERSION {
             return Err(IntelError::SchemaTooNew {
                 path: path.to_owned(),

@@ -24,7 +24,7 @@ pub enum IntelError {
     },
 
     /// The database file exists but is empty, as `touch` or an aborted copy leaves it. It
-    /// holds no data, and reading it writes nothing; an import or update fills it.
+    /// contains no data, and reading it writes nothing. An import or update fills it.
     #[error("intel database `{path}` is an empty file")]
     DatabaseEmpty {
         /// Database file.
@@ -92,6 +92,15 @@ pub enum IntelError {
         reason: String,
     },
 
+    /// The `--source` name given for a file breaks the naming rules of that file's feed.
+    #[error("invalid `--source` for `{path}`: {reason}")]
+    InvalidSourceName {
+        /// The input file.
+        path: PathBuf,
+        /// The rule the name breaks.
+        reason: String,
+    },
+
     /// The working copy of an import could not be created next to the database (the
     /// directory is not writable, or the disk is full).
     #[error("cannot create the new database next to `{path}`")]
@@ -118,6 +127,17 @@ pub enum IntelError {
          or pass another `--db`)"
     )]
     NotOurFile {
+        /// The file given as the database.
+        path: PathBuf,
+    },
+
+    /// The database path names another program's SQLite database: it has tables but no
+    /// intel schema version.
+    #[error(
+        "`{path}` is an SQLite database of another program, not an intel database; refusing \
+         to change it (pass another `--db`)"
+    )]
+    ForeignDatabase {
         /// The file given as the database.
         path: PathBuf,
     },
@@ -187,7 +207,7 @@ impl IntelError {
         }
     }
 
-    /// Returns whether the database holds no data at all (missing or an empty file), so
+    /// Returns whether the database contains no data at all (missing or an empty file), so
     /// that a caller can create it rather than fail.
     pub fn is_no_database(&self) -> bool {
         matches!(

@@ -202,6 +202,8 @@ fn import_inner(
     // replacing the link with a file of its own.
     let resolved = resolve_link(db_path);
     let db_path = resolved.as_path();
+    // Checked before the lock, so that a wrong `--db` leaves no lock file next to it.
+    build::check_target(db_path)?;
     let _lock = lock::lock_database(db_path)?;
     let first = Build::start(db_path)
         .and_then(|build| import_into(build, inputs, options, progress, finish));

@@ -318,6 +318,31 @@ fn zip_entry_with_bad_checksum_fails_the_file() {
 }
 
 #[test]
+fn download_of_another_ecosystem_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let input = ImportInput {
+        path: debian_zip(dir.path()),
+        source_name: Some("osv:Go".to_owned()),
+        download: Some(ward_intel::import::DownloadInfo {
+            url: "http://127.0.0.1:1/osv/Go/all.zip".to_owned(),
+            ..Default::default()
+        }),
+    };
+
+    let error = import(&db_path, &[input], &NoProgress).unwrap_err();
+
+    let IntelError::InvalidFile { reason, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        reason.contains("contains Debian records, not Go"),
+        "{reason}"
+    );
+    assert!(!db_path.exists());
+}
+
+#[test]
 fn missing_and_unknown_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
@@ -537,6 +562,33 @@ fn feed_of_invalid_rows_keeps_stored_table() {
 }
 
 #[test]
+fn details_stand_in_for_a_missing_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let file = dir.path().join("CVE-2024-3094.json");
+    let text = record(
+        "CVE-2024-3094",
+        "Debian:12",
+        "xz-utils",
+        "5.6.1+really5.4.5-1",
+    )
+    .replace(
+        r#""summary": "xz-utils issue""#,
+        r#""details": "Malicious code in xz.\nMore text.""#,
+    );
+    std::fs::write(&file, text).unwrap();
+    import(&db_path, &[ImportInput::new(&file)], &NoProgress).unwrap();
+
+    let db = IntelDb::open(&db_path).unwrap();
+    let vulnerability = db.vulnerability("CVE-2024-3094").unwrap().unwrap();
+
+    assert_eq!(
+        vulnerability.summary.as_deref(),
+        Some("Malicious code in xz.\nMore text.")
+    );
+}
+
+#[test]
 fn epss_without_comment_line() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("intel.sqlite");
@@ -614,6 +666,7 @@ fn directory_as_database_is_named() {
         "{error:?}"
     );
     assert!(db_dir.is_dir());
+    assert!(!dir.path().join("intel.lock").exists());
 }
 
 #[test]
@@ -701,6 +754,36 @@ fn foreign_file_is_not_replaced() {
         std::fs::read(&db_path).unwrap(),
         b"this is not a SQLite database, just text"
     );
+    assert!(!dir.path().join("intel.sqlite.lock").exists());
+}
+
+#[test]
+fn other_programs_database_is_not_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("app.sqlite");
+    let conn = rusqlite::Connection::open(&db_path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&db_path).unwrap();
+
+    let error = import(
+        &db_path,
+        &[ImportInput::new(debian_zip(dir.path()))],
+        &NoProgress,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, IntelError::ForeignDatabase { .. }),
+        "{error:?}"
+    );
+    let error = IntelDb::open(&db_path).unwrap_err();
+    assert!(
+        matches!(error, IntelError::ForeignDatabase { .. }),
+        "{error:?}"
+    );
+
+    assert_eq!(std::fs::read(&db_path).unwrap(), before);
 }
 
 #[test]

@@ -491,6 +491,11 @@ fn reserved_source_name_is_rejected() {
     let stderr = text(&import.stderr);
     assert_eq!(import.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("belongs to another feed"), "{stderr}");
+    assert!(stderr.contains("error: invalid `--source` for"), "{stderr}");
+    assert!(
+        stderr.contains("hint: the database was left unchanged; choose another `--source` name"),
+        "{stderr}"
+    );
 }
 
 /// Names that another feed owns, or that `db status` could not show, are refused for every

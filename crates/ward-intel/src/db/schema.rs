@@ -234,6 +234,19 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
+/// Returns whether a database of schema version 0 already has tables, which makes it
+/// another program's database rather than a new intel database.
+pub fn is_foreign(conn: &Connection) -> rusqlite::Result<bool> {
+    if version(conn)? != 0 {
+        return Ok(false);
+    }
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
+        [],
+        |row| row.get(0),
+    )
+}
+
 /// Applies every migration above the database's version, in one transaction.
 ///
 /// The caller checks first that the version is not newer than [`SCHEMA_VERSION`].

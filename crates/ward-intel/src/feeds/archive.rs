@@ -185,7 +185,7 @@ fn read_limited(reader: &mut impl Read) -> Result<Vec<u8>, EntryError> {
     Ok(bytes)
 }
 
-/// Why an entry could not be read.
+/// The failure to read an entry.
 enum EntryError {
     /// The entry is over [`MAX_ENTRY_BYTES`]: that entry is skipped.
     TooLarge(String),

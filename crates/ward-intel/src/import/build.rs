@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 use tempfile::NamedTempFile;
 
-use crate::db::{migrate, REBUILD_BELOW, SCHEMA_VERSION};
+use crate::db::{is_foreign, migrate, REBUILD_BELOW, SCHEMA_VERSION};
 use crate::IntelError;
 
 /// A copy of the database (or a new one) being written next to the real file.
@@ -82,6 +82,11 @@ impl Build {
             }
             result => result.map_err(db_error)?,
         };
+        if is_foreign(&conn).map_err(db_error)? {
+            return Err(IntelError::ForeignDatabase {
+                path: target.to_owned(),
+            });
+        }
         if version > SCHEMA_VERSION {
             return Err(IntelError::SchemaTooNew {
                 path: target.to_owned(),
@@ -181,6 +186,25 @@ impl Build {
 /// against 187.1 MB) and its import about 0.2 s faster. Look-ups took the same time: 48–49
 /// ms for the 396 source packages of a Debian 12 host.
 const PAGE_SIZE: i64 = 16 * 1024;
+
+/// Fails when `target` is a directory or a non-empty file without SQLite's header, which
+/// an import must not replace.
+pub fn check_target(target: &Path) -> Result<(), IntelError> {
+    let Ok(metadata) = std::fs::metadata(target) else {
+        return Ok(());
+    };
+    if metadata.is_dir() {
+        return Err(IntelError::DatabaseIsDirectory {
+            path: target.to_owned(),
+        });
+    }
+    if metadata.len() > 0 && !has_sqlite_header(target) {
+        return Err(IntelError::NotOurFile {
+            path: target.to_owned(),
+        });
+    }
+    Ok(())
+}
 
 /// Opens the working copy and returns it with its schema version.
 fn open_copy(path: &Path) -> rusqlite::Result<(Connection, i64)> {
@@ -303,9 +327,12 @@ mod tests {
     fn finish_sets_page_size() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("intel.sqlite");
-        let conn = Connection::open(&path).unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA page_size = 4096").unwrap();
+        migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "PRAGMA page_size = 4096; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+            "INSERT INTO source (name, format, origin, imported_at, record_count, skipped_count)
+                 VALUES ('kev', 'kev', 'kev.json', '2026-01-01T00:00:00Z', 0, 0)",
         )
         .unwrap();
         drop(conn);
@@ -317,10 +344,10 @@ mod tests {
             .pragma_query_value(None, "page_size", |row| row.get(0))
             .unwrap();
         assert_eq!(page_size, PAGE_SIZE);
-        let value: i64 = conn
-            .query_row("SELECT x FROM t", [], |row| row.get(0))
+        let name: String = conn
+            .query_row("SELECT name FROM source", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(value, 1);
+        assert_eq!(name, "kev");
     }
 
     #[test]

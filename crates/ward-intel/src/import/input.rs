@@ -800,7 +800,12 @@ pub(super) fn check_source_name(input: &ImportInput, format: &str) -> Result<(),
     let Some(name) = input.source_name.as_deref() else {
         return Ok(());
     };
-    let fail = |reason: String| Err(invalid(&input.path, reason));
+    let fail = |reason: String| {
+        Err(IntelError::InvalidSourceName {
+            path: input.path.clone(),
+            reason,
+        })
+    };
     if name.is_empty()
         || name.trim() != name
         || name.chars().any(char::is_control)
@@ -837,8 +842,8 @@ type EntryResult = Result<Option<PreparedRecord>, osv::RecordProblem>;
 type EntryRead = Result<(String, EntryResult), String>;
 type EntryReader = Box<dyn FnMut(usize) -> EntryRead + Send>;
 
-/// Why the workers of a streamed source stopped early, if they did; the writer then
-/// imports nothing of that source.
+/// The reason the workers of a streamed source stopped early, if they did. The writer
+/// then imports nothing of that source.
 #[derive(Default)]
 pub(super) struct Failure(Mutex<Option<String>>);
 
@@ -860,6 +865,7 @@ impl Failure {
             .clone()
     }
 }
+
 /// Creates a reader of entries by index; each thread gets its own (a zip archive handle
 /// is not shared).
 type MakeReader = Arc<dyn Fn() -> EntryReader + Send + Sync>;

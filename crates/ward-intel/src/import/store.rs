@@ -120,6 +120,7 @@ fn store_osv(
         return write::discard_source(tx, source_id).map_err(db_error(path));
     }
 
+    check_downloaded_ecosystem(&input, name.as_deref(), majority(&ecosystems))?;
     let name = name.unwrap_or_else(|| match majority(&ecosystems) {
         Some(ecosystem) => format!("osv:{ecosystem}"),
         None => format!(
@@ -142,6 +143,34 @@ fn store_osv(
     write::finish_source(tx, source_id, &meta).map_err(db_error(path))?;
     finish_report(report, meta, started);
     Ok(())
+}
+
+/// Fails when a download meant for `osv:<Ecosystem>` contains the records of another
+/// ecosystem, as a misconfigured mirror may serve them. A name the user chose with
+/// `--source` may differ from the content on purpose, so only downloads are checked.
+fn check_downloaded_ecosystem(
+    input: &ImportInput,
+    name: Option<&str>,
+    majority: Option<String>,
+) -> Result<(), IntelError> {
+    let (Some(download), Some(expected), Some(found)) = (
+        &input.download,
+        name.and_then(|name| name.strip_prefix("osv:")),
+        majority,
+    ) else {
+        return Ok(());
+    };
+    if found == expected {
+        return Ok(());
+    }
+    Err(IntelError::InvalidFile {
+        path: input.path.clone(),
+        reason: format!(
+            "the download from `{}` contains {found} records, not {expected}; nothing was \
+             imported",
+            download.url
+        ),
+    })
 }
 
 fn store_kev(

@@ -17,6 +17,7 @@ use crate::cli::GlobalArgs;
 use crate::env;
 use crate::exit::ExitStatus;
 use crate::interrupt;
+use crate::output::terminal::escape_controls;
 use crate::printer;
 
 /// Number of skipped records, and of files left out, listed one by one; the rest are
@@ -205,6 +206,10 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
                 "the database was left unchanged; check that the file is the complete feed, \
                  or pass `--allow-shrink` to replace the source anyway"
             }
+            IntelError::InvalidSourceName { .. } => {
+                "the database was left unchanged; choose another `--source` name, or leave it \
+                 out to name the source after the content"
+            }
             IntelError::CreateDatabase { .. } => {
                 "the database was left unchanged; make its directory writable (and check free \
                  space), or choose another location with `--db PATH`"
@@ -361,7 +366,15 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
         return Ok(ExitStatus::Success);
     }
     // The error lists every failure, so they are not warned about one by one as well.
-    Err(offline_hint(IntelError::Downloads(report.failures)))
+    let error = IntelError::Downloads(report.failures);
+    if report.import.is_none() || error.is_offline() {
+        return Err(offline_hint(error));
+    }
+    Err(with_hint(
+        &error,
+        "the sources that failed were left as they were, and the others were updated; retry \
+         later, or load feed files with `ward db import PATH…`",
+    ))
 }
 
 fn report_failures(failures: &[IntelError]) {
@@ -474,7 +487,9 @@ fn run_status(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitStatu
             });
             write_stdout(&(serde_json::to_string_pretty(&document)? + "\n"))?;
         }
-        StatusFormat::Table => write_stdout(&status_table(&path, &sources, now))?,
+        StatusFormat::Table => {
+            write_stdout(&escape_controls(&status_table(&path, &sources, now), true))?
+        }
     }
 
     for source in sources
