@@ -164,6 +164,15 @@ pub enum IntelError {
         new: u64,
     },
 
+    /// The feed base URL (`--base-url`, `WARD_FEED_BASE_URL`) is not an absolute HTTP URL.
+    #[error("invalid feed base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// The defect found.
+        reason: String,
+    },
+
     /// A download failed after its retries.
     #[error("download of `{url}` failed")]
     Download {

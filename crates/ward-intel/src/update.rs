@@ -190,6 +190,23 @@ pub struct UpdateReport {
     pub nvd_requests: usize,
 }
 
+/// Fails unless `base` is an absolute `http` or `https` URL, before anything is
+/// downloaded.
+fn check_base_url(base: &str) -> Result<(), IntelError> {
+    let invalid = |reason: String| IntelError::InvalidBaseUrl {
+        url: base.to_owned(),
+        reason,
+    };
+    let url = reqwest::Url::parse(base).map_err(|error| invalid(error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "scheme `{}` is not http or https",
+            url.scheme()
+        )));
+    }
+    Ok(())
+}
+
 /// Lists the feeds selected by `options`, with their URLs.
 pub fn feeds(options: &UpdateOptions) -> Vec<Feed> {
     let base = options
@@ -362,6 +379,9 @@ pub fn update(
     progress: &dyn Progress,
 ) -> Result<UpdateReport, IntelError> {
     let started = std::time::Instant::now();
+    if let Some(base) = &options.base_url {
+        check_base_url(base)?;
+    }
     let feeds = feeds(options);
     let validators = stored_validators(db_path)?;
     let nvd_since = if options.nvd {
@@ -374,15 +394,15 @@ pub fn update(
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
     };
-    fs_err::create_dir_all(&dir).map_err(|source| IntelError::Read {
-        path: dir.clone(),
+    fs_err::create_dir_all(&dir).map_err(|source| IntelError::CreateDatabase {
+        path: db_path.to_owned(),
         source,
     })?;
     let downloads = tempfile::Builder::new()
         .prefix(".ward-download.")
         .tempdir_in(&dir)
-        .map_err(|source| IntelError::Read {
-            path: dir.clone(),
+        .map_err(|source| IntelError::CreateDatabase {
+            path: db_path.to_owned(),
             source,
         })?;
     register_download_dir(downloads.path());
@@ -813,6 +833,19 @@ mod tests {
                 "http://127.0.0.1:8080/mirror/epss/epss_scores-current.csv.gz",
             ]
         );
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http() {
+        assert!(check_base_url("http://127.0.0.1:8080/mirror/").is_ok());
+        assert!(check_base_url("https://mirror.example/ward").is_ok());
+        for bad in ["notaurl", "/srv/mirror", "ftp://127.0.0.1/mirror"] {
+            let error = check_base_url(bad).unwrap_err();
+            assert!(
+                matches!(error, IntelError::InvalidBaseUrl { ref url, .. } if url == bad),
+                "{error:?}"
+            );
+        }
     }
 
     #[test]

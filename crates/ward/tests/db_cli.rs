@@ -269,6 +269,26 @@ fn failed_download_reported_once() {
 }
 
 #[test]
+fn invalid_base_url_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("intel.sqlite");
+
+    let update = ward(&db, &["db", "update", "--base-url", "notaurl"]);
+
+    assert_eq!(update.status.code(), Some(2));
+    let stderr = text(&update.stderr);
+    assert!(
+        stderr.contains("error: invalid feed base URL `notaurl`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: the database was left unchanged; give an absolute http://"),
+        "{stderr}"
+    );
+    assert!(!db.exists());
+}
+
+#[test]
 fn vuln_show_joins_kev_and_epss() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("intel.sqlite");

@@ -210,10 +210,7 @@ fn run_import(global: &GlobalArgs, args: ImportArgs) -> anyhow::Result<ExitStatu
                 "the database was left unchanged; choose another `--source` name, or leave it \
                  out to name the source after the content"
             }
-            IntelError::CreateDatabase { .. } => {
-                "the database was left unchanged; make its directory writable (and check free \
-                 space), or choose another location with `--db PATH`"
-            }
+            IntelError::CreateDatabase { .. } => CREATE_DATABASE_HINT,
             _ => {
                 "the database was left unchanged; fix or remove that file and run the import again"
             }
@@ -383,9 +380,18 @@ fn report_failures(failures: &[IntelError]) {
     }
 }
 
-/// Adds the `ward db import` hint to download failures.
+/// Hint for a database whose working copy could not be created next to it.
+const CREATE_DATABASE_HINT: &str = "the database was left unchanged; make its directory \
+     writable (and check free space), or choose another location with `--db PATH`";
+
+/// Adds the `ward db import` hint to download failures, or the hint that fits an error
+/// that no retry would cure.
 fn offline_hint(error: IntelError) -> anyhow::Error {
-    let hint = if error.is_offline() {
+    let hint = if matches!(error, IntelError::CreateDatabase { .. }) {
+        CREATE_DATABASE_HINT
+    } else if matches!(error, IntelError::InvalidBaseUrl { .. }) {
+        "the database was left unchanged; give an absolute http:// or https:// address"
+    } else if error.is_offline() {
         "without network access, download the feed files elsewhere and load them with `ward db import PATH…`"
     } else {
         "the database was left unchanged; retry later, or load feed files with `ward db import PATH…`"
