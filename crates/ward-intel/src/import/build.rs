@@ -159,10 +159,23 @@ impl Build {
             source,
         };
         // The new file keeps the old one's permissions, so that a database shared with
-        // other users stays readable to them after an import.
-        if let Ok(metadata) = std::fs::metadata(&target) {
+        // other users stays readable to them after an import. A first database gets the
+        // umask's mode for new files, not the temporary file's 0600. An empty file created
+        // at the target gives that mode, and readers take it for no database until the
+        // rename replaces it.
+        let permissions = match std::fs::metadata(&target) {
+            Ok(metadata) => Some(metadata.permissions()),
+            Err(_) => std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .and_then(|file| file.metadata())
+                .map(|metadata| metadata.permissions())
+                .ok(),
+        };
+        if let Some(permissions) = permissions {
             temp.as_file()
-                .set_permissions(metadata.permissions())
+                .set_permissions(permissions)
                 .map_err(io_error)?;
         }
         temp.as_file().sync_all().map_err(io_error)?;
@@ -348,6 +361,23 @@ mod tests {
             .query_row("SELECT name FROM source", [], |row| row.get(0))
             .unwrap();
         assert_eq!(name, "kev");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_database_gets_umask_mode() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("intel.sqlite");
+        let probe = dir.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let expected = std::fs::metadata(&probe).unwrap().permissions().mode();
+
+        Build::start(&path).unwrap().finish().unwrap();
+
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, expected & 0o777);
     }
 
     #[test]

@@ -393,10 +393,23 @@ fn offline_hint(error: IntelError) -> anyhow::Error {
         "the database was left unchanged; give an absolute http:// or https:// address"
     } else if error.is_offline() {
         "without network access, download the feed files elsewhere and load them with `ward db import PATH…`"
+    } else if is_not_found(&error) {
+        "the database was left unchanged; the server has no such file, so check each \
+         `--ecosystem` name as OSV spells it (`Debian`, `PyPI`, `crates.io`, `Rocky Linux`) \
+         and the base URL"
     } else {
         "the database was left unchanged; retry later, or load feed files with `ward db import PATH…`"
     };
     with_hint(&error, hint)
+}
+
+/// Returns whether every failed download got `404 Not Found`, which no retry cures.
+fn is_not_found(error: &IntelError) -> bool {
+    match error {
+        IntelError::HttpStatus { status, .. } => *status == 404,
+        IntelError::Downloads(errors) => !errors.is_empty() && errors.iter().all(is_not_found),
+        _ => false,
+    }
 }
 
 /// Converts `error` into an error whose chain is its messages followed by `hint`, so that
@@ -655,5 +668,32 @@ impl ProgressBar for TerminalBar {
 
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: u16) -> IntelError {
+        IntelError::HttpStatus {
+            url: "http://127.0.0.1:1/osv/debian/all.zip".to_owned(),
+            status: code,
+        }
+    }
+
+    #[test]
+    fn not_found_only_when_every_download_is_404() {
+        assert!(is_not_found(&status(404)));
+        assert!(is_not_found(&IntelError::Downloads(vec![
+            status(404),
+            status(404)
+        ])));
+        assert!(!is_not_found(&IntelError::Downloads(vec![
+            status(404),
+            status(503)
+        ])));
+        assert!(!is_not_found(&IntelError::Downloads(Vec::new())));
+        assert!(!is_not_found(&status(500)));
     }
 }
