@@ -154,7 +154,7 @@ impl IntelDb {
 
         let conn = open_read_only(path)?;
         let version = schema_version(&conn).map_err(|e| IntelError::database(path, e))?;
-        if is_foreign(&conn).map_err(|e| IntelError::database(path, e))? {
+        if is_foreign(&conn, version).map_err(|e| IntelError::database(path, e))? {
             return Err(IntelError::ForeignDatabase {
                 path: path.to_owned(),
             });

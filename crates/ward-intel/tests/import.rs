@@ -54,6 +54,13 @@ fn debian_zip(dir: &Path) -> PathBuf {
     path
 }
 
+/// Imports [`debian_zip`] into `intel.sqlite` under `dir` and returns the database path.
+fn debian_database(dir: &Path) -> PathBuf {
+    let db_path = dir.join("intel.sqlite");
+    import(&db_path, &[ImportInput::new(debian_zip(dir))], &NoProgress).unwrap();
+    db_path
+}
+
 const KEV: &str = r#"{"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2026.01.02",
     "dateReleased": "2026-01-02T10:00:00.000Z", "count": 1, "vulnerabilities": [
     {"cveID": "CVE-2024-0001", "vendorProject": "OpenSSL", "product": "OpenSSL", "vulnerabilityName": "Test",
@@ -139,13 +146,7 @@ fn zip_kev_and_epss_import() {
 #[test]
 fn stored_record_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("intel.sqlite");
-    import(
-        &db_path,
-        &[ImportInput::new(debian_zip(dir.path()))],
-        &NoProgress,
-    )
-    .unwrap();
+    let db_path = debian_database(dir.path());
 
     let db = IntelDb::open(&db_path).unwrap();
     let records = db.records("CVE-2024-0001").unwrap();
@@ -164,13 +165,7 @@ fn stored_record_round_trips() {
 #[test]
 fn reimport_replaces_source() {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("intel.sqlite");
-    import(
-        &db_path,
-        &[ImportInput::new(debian_zip(dir.path()))],
-        &NoProgress,
-    )
-    .unwrap();
+    let db_path = debian_database(dir.path());
 
     let smaller = dir.path().join("smaller.zip");
     write_zip(
@@ -236,13 +231,7 @@ fn bad_records_are_skipped_and_named() {
 #[test]
 fn truncated_zip_leaves_database_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("intel.sqlite");
-    import(
-        &db_path,
-        &[ImportInput::new(debian_zip(dir.path()))],
-        &NoProgress,
-    )
-    .unwrap();
+    let db_path = debian_database(dir.path());
     let before = std::fs::read(&db_path).unwrap();
 
     let good = debian_zip(dir.path());
@@ -277,13 +266,7 @@ fn truncated_zip_leaves_database_unchanged() {
 #[test]
 fn zip_entry_with_bad_checksum_fails_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("intel.sqlite");
-    import(
-        &db_path,
-        &[ImportInput::new(debian_zip(dir.path()))],
-        &NoProgress,
-    )
-    .unwrap();
+    let db_path = debian_database(dir.path());
     let before = std::fs::read(&db_path).unwrap();
     // Stored entries keep the record text as is, so one changed byte breaks its CRC.
     let damaged = dir.path().join("damaged.zip");
@@ -434,13 +417,7 @@ fn directory_of_records_and_nested_files() {
 #[test]
 fn single_record_file_is_its_own_source() {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("intel.sqlite");
-    import(
-        &db_path,
-        &[ImportInput::new(debian_zip(dir.path()))],
-        &NoProgress,
-    )
-    .unwrap();
+    let db_path = debian_database(dir.path());
     let single = dir.path().join("CVE-2024-0100.json");
     std::fs::write(&single, record("CVE-2024-0100", "Debian:12", "zlib", "1.3")).unwrap();
 

@@ -74,10 +74,10 @@ const FAST_COVER_K: u32 = 1000;
 
 /// Largest `f` of the fastCover trainer: its frequency table has `2^f` 32-bit counters.
 ///
-/// zstd's default of 20 allocates and clears 4 MiB for every dictionary, which is most of
-/// the time spent on the small Alpine sources. With at most 18, smaller for fewer sample
-/// bytes, and [`FAST_COVER_ACCEL`], the 101 dictionaries of a full import trained in about 40 %
-/// of the time, into a database of the same size (188.0 MB against 188.3 MB).
+/// zstd's default of 20 allocates and clears 4 MiB for every dictionary, even for the
+/// small Alpine sources. With at most 18, smaller for fewer sample bytes, and
+/// [`FAST_COVER_ACCEL`], the 101 dictionaries of a full import trained in about 40 % of the
+/// time, into a database of the same size (188.0 MB against 188.3 MB).
 const FAST_COVER_MAX_F: u32 = 18;
 
 /// `accel` of the fastCover trainer, from 1 (zstd's default, most accurate) to 10 (fastest).

@@ -234,10 +234,10 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
-/// Returns whether a database of schema version 0 already has tables, which makes it
+/// Returns whether a database of schema `version` 0 already has tables, which makes it
 /// another program's database rather than a new intel database.
-pub fn is_foreign(conn: &Connection) -> rusqlite::Result<bool> {
-    if version(conn)? != 0 {
+pub fn is_foreign(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    if version != 0 {
         return Ok(false);
     }
     conn.query_row(

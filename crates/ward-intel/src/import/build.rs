@@ -41,11 +41,7 @@ impl Build {
             path: target.to_owned(),
             source,
         })?;
-        if target.is_dir() {
-            return Err(IntelError::DatabaseIsDirectory {
-                path: target.to_owned(),
-            });
-        }
+        check_target(target)?;
         let temp = new_temp_file(target)?;
         if copy_existing && target.exists() {
             fs_err::copy(target, temp.path()).map_err(|source| IntelError::Read {
@@ -82,7 +78,7 @@ impl Build {
             }
             result => result.map_err(db_error)?,
         };
-        if is_foreign(&conn).map_err(db_error)? {
+        if is_foreign(&conn, version).map_err(db_error)? {
             return Err(IntelError::ForeignDatabase {
                 path: target.to_owned(),
             });

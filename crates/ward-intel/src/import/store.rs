@@ -220,7 +220,7 @@ struct TableFeed {
     format: &'static str,
     snapshot_at: Option<DateTime<Utc>>,
     feed_version: Option<String>,
-    /// Entries that parsed.
+    /// Number of entries that parsed.
     valid: usize,
     skipped: u64,
 }
@@ -237,7 +237,8 @@ fn store_table_feed(
 ) -> Result<(), IntelError> {
     let path = &input.path;
     if feed.valid == 0 && feed.skipped > 0 {
-        // As for OSV files: a file of invalid entries only would empty the stored table.
+        // A file of invalid entries only would empty the stored table, so it is left out,
+        // as OSV files are.
         tracing::debug!(file = %path.display(), skipped = feed.skipped, "no valid entry; no source written");
         return Ok(());
     }

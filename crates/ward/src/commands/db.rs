@@ -166,7 +166,7 @@ pub fn open_or_download(global: &GlobalArgs, ecosystems: &[String]) -> anyhow::R
             ..UpdateOptions::default()
         };
         let progress = TerminalProgress::new(global.quiet);
-        let report = update::update(&path, &options, &progress).map_err(offline_hint)?;
+        let report = update::update(&path, &options, &progress).map_err(update_hint)?;
         report_failures(&report.failures);
     }
     IntelDb::open(&path)
@@ -349,7 +349,7 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
     };
 
     let progress = TerminalProgress::new(global.quiet);
-    let report = update::update(&path, &options, &progress).map_err(offline_hint)?;
+    let report = update::update(&path, &options, &progress).map_err(update_hint)?;
 
     if let Some(import) = &report.import {
         print_import_report(import, global.quiet);
@@ -365,7 +365,7 @@ fn run_update(global: &GlobalArgs, args: UpdateArgs) -> anyhow::Result<ExitStatu
     // The error lists every failure, so they are not warned about one by one as well.
     let error = IntelError::Downloads(report.failures);
     if report.import.is_none() || error.is_offline() {
-        return Err(offline_hint(error));
+        return Err(update_hint(error));
     }
     Err(with_hint(
         &error,
@@ -384,9 +384,9 @@ fn report_failures(failures: &[IntelError]) {
 const CREATE_DATABASE_HINT: &str = "the database was left unchanged; make its directory \
      writable (and check free space), or choose another location with `--db PATH`";
 
-/// Adds the `ward db import` hint to download failures, or the hint that fits an error
-/// that no retry would cure.
-fn offline_hint(error: IntelError) -> anyhow::Error {
+/// Adds the hint that fits a failed update: `ward db import` when offline, a retry for
+/// transient failures, or the fix for an error that no retry cures.
+fn update_hint(error: IntelError) -> anyhow::Error {
     let hint = if matches!(error, IntelError::CreateDatabase { .. }) {
         CREATE_DATABASE_HINT
     } else if matches!(error, IntelError::InvalidBaseUrl { .. }) {
