@@ -153,3 +153,30 @@ fn every_osv_export_imports() {
         .unwrap()
         .contains(&log4shell.id));
 }
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn damaged_real_export_changes_nothing() {
+    let data = shared_dir().join("data");
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let export = data.join("osv/crates.io/all.zip");
+    import(&db_path, &[ImportInput::new(&export)], &NoProgress).unwrap();
+    let before = std::fs::read(&db_path).unwrap();
+    // One changed byte inside an entry's compressed data breaks its deflate stream or CRC.
+    let mut bytes = std::fs::read(&export).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let entry = archive.by_index(archive.len() / 2).unwrap();
+    let middle = (entry.data_start() + entry.compressed_size() / 2) as usize;
+    bytes[middle] ^= 0xFF;
+    let damaged = dir.path().join("all.zip");
+    std::fs::write(&damaged, &bytes).unwrap();
+
+    let error = import(&db_path, &[ImportInput::new(&damaged)], &NoProgress).unwrap_err();
+
+    assert!(
+        matches!(error, ward_intel::IntelError::InvalidFile { ref path, .. } if *path == damaged),
+        "{error:?}"
+    );
+    assert_eq!(std::fs::read(&db_path).unwrap(), before);
+}

@@ -300,3 +300,35 @@ fn real_feeds_update_from_mirror() {
     assert!(second.downloaded.is_empty());
     assert_eq!(server.bodies_sent(), 3);
 }
+
+#[test]
+#[ignore = "real data: run by .ci/run"]
+fn real_export_of_another_ecosystem_is_rejected() {
+    let data = std::env::var_os("WARD_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"))
+        })
+        .join("data");
+    let server = FeedServer::start();
+    // A misconfigured mirror: the PyPI export where the Go one belongs.
+    let pypi = std::fs::read(data.join("osv/PyPI/all.zip")).unwrap();
+    server.set("/osv/Go/all.zip", Route::file(pypi, "\"go\""));
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("intel.sqlite");
+    let options = UpdateOptions {
+        ecosystems: vec!["Go".to_owned()],
+        kev: false,
+        epss: false,
+        base_url: Some(server.base_url()),
+        ..UpdateOptions::default()
+    };
+
+    let error = update(&db_path, &options, &NoProgress).unwrap_err();
+
+    let IntelError::InvalidFile { reason, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert!(reason.contains("contains PyPI records, not Go"), "{reason}");
+    assert!(!db_path.exists());
+}
